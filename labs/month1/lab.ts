@@ -1,0 +1,22 @@
+import { ECOMMERCE_TABLES, ecommerceStatements } from '../../datasets/ecommerce/generate.js';
+import { defineLab } from '../../src/lab/define.js';
+
+export default defineLab({
+  name: 'month1',
+  title: 'Python for data and advanced SQL',
+  summary: 'Window functions, CTEs and vectorized pandas/polars on a messy e-commerce dataset.',
+  roles: ['sql', 'python'],
+  sqlEngine: { local: 'DuckDB', docker: 'DuckDB' },
+  needs: { python: true, memoryGiB: 2 },
+  tables: ECOMMERCE_TABLES,
+  pythonRequirements: 'requirements.txt',
+  async seed(session, { seed, scale, onTable }) {
+    for (const step of ecommerceStatements(seed, scale)) {
+      const t0 = performance.now();
+      await session.run(step.sql);
+      if ((ECOMMERCE_TABLES as readonly string[]).includes(step.name)) {
+        onTable?.(step.name, Number(await session.scalar(`SELECT count(*) FROM ${step.name}`)), performance.now() - t0);
+      }
+    }
+  },
+});

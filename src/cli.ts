@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import pc from 'picocolors';
+import { checkCommand } from './commands/check.js';
+import type { CommandContext } from './commands/context.js';
+import { doctorCommand } from './commands/doctor.js';
+import { downCommand } from './commands/down.js';
+import { hintCommand } from './commands/hint.js';
+import { listCommand } from './commands/list.js';
+import { resetCommand } from './commands/reset.js';
+import { solutionCommand } from './commands/solution.js';
+import { statusCommand } from './commands/status.js';
+import { upCommand } from './commands/up.js';
+import { watchCommand } from './commands/watch.js';
+import { LabError } from './errors.js';
+import { resolvePaths } from './paths.js';
+import { consoleOutput } from './ui/output.js';
+import { StateStore } from './workspace/state.js';
+
+const program = new Command();
+program
+  .name('lab')
+  .description('Hands-on data engineering labs: real engines, seeded data, graded exercises.\nStart with `lab doctor`, then `lab up month1`.')
+  .option('--workspace <dir>', 'where your exercise files live (default ./workspace, or LAB_WORKSPACE)')
+  .option('--debug', 'print stack traces for unexpected errors')
+  .showHelpAfterError('(run `lab --help` for the list of commands)');
+
+function context(quiet = false): CommandContext {
+  const opts = program.opts<{ workspace?: string }>();
+  const paths = resolvePaths({ workspace: opts.workspace });
+  return { paths, state: new StateStore(paths.home), output: consoleOutput({ quiet }) };
+}
+
+/** Runs a command and turns its result or error into an exit code: the one place errors are caught. */
+function action<A extends unknown[]>(fn: (...args: A) => Promise<number>) {
+  return async (...args: A) => {
+    try {
+      process.exitCode = await fn(...args);
+    } catch (err) {
+      const debug = Boolean(program.opts().debug);
+      if (err instanceof LabError) {
+        process.stderr.write(`${pc.red('error:')} ${err.message}\n`);
+        if (err.hint) process.stderr.write(`${pc.dim('hint:')}  ${err.hint}\n`);
+        if (debug) process.stderr.write(`${err.stack}\n`);
+        process.exitCode = err.exitCode;
+      } else {
+        const message = err instanceof Error ? err.message : String(err);
+        process.stderr.write(`${pc.red('error:')} ${message.split('\n')[0]}\n`);
+        process.stderr.write(debug && err instanceof Error ? `${err.stack}\n` : `${pc.dim('hint:')}  run again with --debug for details, and report it if it persists\n`);
+        process.exitCode = 2;
+      }
+    }
+  };
+}
+
+const examples = (lines: string[]) => `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+program
+  .command('list')
+  .description('list the labs with your progress (passed/total exercises)')
+  .addHelpText('after', examples(['lab list']))
+  .action(action(() => listCommand(context())));
+
+program
+  .command('doctor [lab]')
+  .description("check this machine for what a lab needs (Node, Python, JDK, container engine, ports, memory, disk) and say how to fix what is missing")
+  .addHelpText('after', examples(['lab doctor', 'lab doctor month1']))
+  .action(action((lab?: string) => doctorCommand(context(), lab)));
+
+program
+  .command('up <lab>')
+  .description("start a lab: its services, its seeded dataset, and your workspace of exercises (existing files are never overwritten)")
+  .addOption(new Option('--scale <scale>', 'dataset size: small = 10^4 orders, medium = 10^6, large = 10^7').choices(['small', 'medium', 'large']))
+  .option('--seed <n>', 'random seed of the dataset: the same seed gives the same rows on every machine (default 42)')
+  .option('--runtime <name>', 'local (default; no containers), docker or remote; also LAB_RUNTIME')
+  .addHelpText('after', examples(['lab up month1', 'lab up month1 --scale medium --seed 7']) + '\nRunning `up` again is quick: data already seeded with the same seed and scale is kept,\nand exercise files you deleted are re-created from their templates (and listed).\n')
+  .action(action((lab: string, flags) => upCommand(context(), lab, flags)));
+
+program
+  .command('status [lab]')
+  .description('show which labs are up, on which runtime, their services and your progress')
+  .addHelpText('after', examples(['lab status', 'lab status month1']))
+  .action(action((lab?: string) => statusCommand(context(), lab)));
+
+program
+  .command('check <lab> [exercise]')
+  .description("grade your solutions: each runs on your dataset and on a hidden second seed, and is compared with the reference solution's result")
+  .option('--json', 'print one JSON object (the contract other tools read) instead of the report')
+  .option('--junit <file>', 'also write a JUnit XML report to <file>')
+  .option('--timeout <seconds>', 'stop a solution that runs longer than this (default 20 s for SQL, 60 s for Python)')
+  .addHelpText('after', examples(['lab check month1', 'lab check month1 03', 'lab check month1 --json', 'lab check month1 --junit report.xml']) + '\nExit code 0 only when every selected check passes.\n')
+  .action(action((lab: string, exercise: string | undefined, flags) => checkCommand(context(Boolean(flags.json)), lab, exercise, flags)));
+
+program
+  .command('hint <lab> <exercise>')
+  .description('reveal the next hint for an exercise (each call reveals one more)')
+  .option('--all', 'repeat every hint revealed so far')
+  .addHelpText('after', examples(['lab hint month1 01', 'lab hint month1 dedupe-orders --all']))
+  .action(action((lab: string, exercise: string, flags) => hintCommand(context(), lab, exercise, flags)));
+
+program
+  .command('watch <lab>')
+  .description('re-grade an exercise every time you save its file (Ctrl-C to stop)')
+  .option('--timeout <seconds>', 'stop a solution that runs longer than this')
+  .addHelpText('after', examples(['lab watch month1']))
+  .action(action((lab: string, flags) => watchCommand(context(), lab, flags)));
+
+program
+  .command('solution <lab> <exercise>')
+  .description('show the reference solution; --apply copies it into your workspace after backing up your file')
+  .option('--apply', 'replace your file with the reference (your file is saved in workspace/.backup/ first)')
+  .addHelpText('after', examples(['lab solution month1 01', 'lab solution month1 01 --apply']))
+  .action(action((lab: string, exercise: string, flags) => solutionCommand(context(), lab, exercise, flags)));
+
+program
+  .command('reset <lab> [exercises...]')
+  .description('put the lab\'s data back to freshly seeded; your files are kept unless --exercises')
+  .option('--exercises', 'also restore exercise templates (all, or the ones named), after copying your files to workspace/.backup/<timestamp>/')
+  .option('--seed <n>', 'reseed with another seed')
+  .addOption(new Option('--scale <scale>', 'reseed at another scale').choices(['small', 'medium', 'large']))
+  .addHelpText('after', examples(['lab reset month1', 'lab reset month1 --exercises', 'lab reset month1 03 --exercises', 'lab reset month1 --scale medium']))
+  .action(action((lab: string, exercises: string[], flags) => resetCommand(context(), lab, exercises, flags)));
+
+program
+  .command('down <lab>')
+  .description('stop a lab\'s services; data and your files are kept')
+  .option('--purge', 'also delete the lab\'s seeded data (your files are still kept)')
+  .addHelpText('after', examples(['lab down month1', 'lab down month1 --purge']))
+  .action(action((lab: string, flags) => downCommand(context(), lab, flags)));
+
+await program.parseAsync(process.argv);

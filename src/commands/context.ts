@@ -1,0 +1,48 @@
+import { LabError } from '../errors.js';
+import type { LoadedLab } from '../lab/load.js';
+import type { LabPaths } from '../paths.js';
+import { getRuntime } from '../runtime/select.js';
+import type { StartedStack } from '../runtime/runtime.js';
+import type { Output } from '../ui/output.js';
+import type { LabState, StateStore } from '../workspace/state.js';
+
+/** What every command gets from cli.ts: where things live, the state file, and where to print. */
+export interface CommandContext {
+  paths: LabPaths;
+  state: StateStore;
+  output: Output;
+}
+
+export const DEFAULT_SEED = 42;
+
+/** The lab's state when it is up, or one clear line telling how to bring it up. */
+export function requireUp(ctx: CommandContext, lab: LoadedLab): LabState {
+  const labState = ctx.state.lab(lab.name);
+  if (!labState || labState.status !== 'up') {
+    throw new LabError(`${lab.name} is not up.`, `Run \`lab up ${lab.name}\` first.`);
+  }
+  return labState;
+}
+
+/** Attaches to the stack `lab up` started, on the runtime it was started with. */
+export async function attachStack(ctx: CommandContext, lab: LoadedLab): Promise<{ stack: StartedStack; labState: LabState }> {
+  const labState = requireUp(ctx, lab);
+  const runtime = getRuntime(labState.runtime, ctx.paths);
+  const stack = await runtime.attach(lab, { seed: labState.seed, scale: labState.scale });
+  return { stack, labState };
+}
+
+/** Records which exercises pass now; a partial run only updates the exercises it graded. */
+export function recordProgress(ctx: CommandContext, lab: LoadedLab, results: Array<{ id: string; passed: boolean }>): void {
+  ctx.state.update((state) => {
+    const labState = state.labs[lab.name];
+    if (!labState) return;
+    const passed = new Set(labState.progress?.passed ?? []);
+    for (const r of results) {
+      if (r.passed) passed.add(r.id);
+      else passed.delete(r.id);
+    }
+    const known = new Set(lab.exercises.map((e) => e.id));
+    labState.progress = { passed: [...passed].filter((id) => known.has(id)).sort(), total: lab.exercises.length, checkedAt: new Date().toISOString() };
+  });
+}

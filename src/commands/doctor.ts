@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import pc from 'picocolors';
+import { listLabNames, loadLab, type LoadedLab } from '../lab/load.js';
+import { MIN_PYTHON, pythonVersion, systemPython } from '../services/python/python.js';
+import type { CommandContext } from './context.js';
+
+export interface Finding {
+  item: string;
+  ok: boolean;
+  /** Missing but not needed by the labs asked about: a warning, not a failure. */
+  required: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const atLeast = (version: string, min: number[]) => {
+  const parts = version.split('.').map(Number);
+  for (let i = 0; i < min.length; i++) {
+    if ((parts[i] ?? 0) !== min[i]) return (parts[i] ?? 0) > min[i]!;
+  }
+  return true;
+};
+
+function javaVersion(): string | undefined {
+  const out = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (out.status !== 0) return undefined;
+  return /version "([^"]+)"/.exec(out.stderr)?.[1];
+}
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = net.createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+function containerEngine(): string | undefined {
+  if (process.env.DOCKER_HOST) return `DOCKER_HOST=${process.env.DOCKER_HOST}`;
+  const candidates = ['/var/run/docker.sock', path.join(process.env.XDG_RUNTIME_DIR ?? '/run/user/0', 'podman', 'podman.sock'), '/run/podman/podman.sock'];
+  return candidates.find((c) => fs.existsSync(c));
+}
+
+export async function diagnose(labs: LoadedLab[]): Promise<Finding[]> {
+  const needPython = labs.some((l) => l.def.needs.python);
+  const needJdk = labs.some((l) => l.def.needs.jdk);
+  const memoryGiB = Math.max(1, ...labs.map((l) => l.def.needs.memoryGiB));
+  const findings: Finding[] = [];
+
+  const node = process.versions.node;
+  findings.push({ item: 'Node.js 20+', ok: atLeast(node, [20]), required: true, detail: `v${node}`, fix: 'Install Node.js 20 or newer (https://nodejs.org or your package manager).' });
+
+  const py = pythonVersion();
+  const venvOk = py ? spawnSync(systemPython(), ['-c', 'import venv, ensurepip'], { encoding: 'utf8' }).status === 0 : false;
+  findings.push({
+    item: `Python ${MIN_PYTHON.join('.')}+ with venv`,
+    ok: Boolean(py && atLeast(py, MIN_PYTHON) && venvOk),
+    required: needPython,
+    detail: py ? `${systemPython()} ${py}${venvOk ? '' : ' (venv/ensurepip missing)'}` : `${systemPython()} not found`,
+    fix: 'Install Python 3 with venv (Debian/Ubuntu: apt-get install python3 python3-venv), or set LAB_PYTHON.',
+  });
+
+  const java = javaVersion();
+  findings.push({
+    item: 'JDK 17+ (Kafka, Spark, Trino labs)',
+    ok: Boolean(java && atLeast(java, [17])),
+    required: needJdk,
+    detail: java ? `java ${java}` : 'java not found',
+    fix: 'Install a JDK 17+ (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless).',
+  });
+
+  const engine = containerEngine();
+  findings.push({
+    item: 'container engine (docker runtime only)',
+    ok: Boolean(engine),
+    required: false,
+    detail: engine ?? 'no Docker or Podman socket found',
+    fix: 'Optional: install Docker or Podman for `--runtime docker`; the local runtime needs none.',
+  });
+
+  const freeGiB = os.freemem() / 2 ** 30;
+  findings.push({
+    item: `free memory ≥ ${memoryGiB} GiB`,
+    ok: freeGiB >= memoryGiB,
+    required: true,
+    detail: `${freeGiB.toFixed(1)} GiB free of ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    fix: 'Close other programs, or use `--scale small`.',
+  });
+
+  const stat = fs.statfsSync(process.cwd());
+  const diskGiB = (stat.bavail * stat.bsize) / 2 ** 30;
+  findings.push({ item: 'free disk ≥ 2 GiB', ok: diskGiB >= 2, required: true, detail: `${diskGiB.toFixed(1)} GiB free here`, fix: 'Free disk space; `lab down <lab> --purge` removes a lab\'s data.' });
+
+  for (const lab of labs) {
+    for (const port of lab.def.needs.ports ?? []) {
+      const free = await portFree(port);
+      findings.push({ item: `port ${port} free (${lab.name})`, ok: free, required: true, detail: free ? 'free' : 'in use', fix: `Stop what listens on ${port} (\`ss -ltnp 'sport = :${port}'\` shows it).` });
+    }
+  }
+  return findings;
+}
+
+export async function doctorCommand(ctx: CommandContext, labName: string | undefined): Promise<number> {
+  const labs = labName ? [await loadLab(labName)] : await Promise.all(listLabNames().map((n) => loadLab(n)));
+  ctx.output.result(pc.bold(`lab doctor${labName ? ` ${labName}` : ''}`) + pc.dim(` — what ${labs.map((l) => l.name).join(', ')} need${labs.length === 1 ? 's' : ''} and what this machine has`));
+  const findings = await diagnose(labs);
+  for (const f of findings) {
+    const mark = f.ok ? pc.green('✓') : f.required ? pc.red('✗') : pc.yellow('!');
+    ctx.output.result(`${mark} ${f.item.padEnd(42)} ${pc.dim(f.detail)}`);
+    if (!f.ok && f.fix) ctx.output.result(`    fix: ${f.fix}`);
+  }
+  const blocking = findings.filter((f) => !f.ok && f.required);
+  ctx.output.result('');
+  ctx.output.result(blocking.length ? pc.red(`${blocking.length} problem${blocking.length > 1 ? 's' : ''} to fix before \`lab up\``) : pc.green('ready: `lab up month1` to start'));
+  return blocking.length ? 1 : 0;
+}

@@ -1,0 +1,185 @@
+import type { SqlSession } from '../services/duckdb.js';
+
+export interface CompareOptions {
+  /** Columns (optionally `col DESC`) the learner's rows must be sorted by; omitted: any order. */
+  orderBy?: string[];
+  /** Relative tolerance for numeric columns. */
+  tolerance?: number;
+  /** Columns that identify a row, used to point at the first differing row; default: the first column. */
+  key?: string[];
+}
+
+export interface Comparison {
+  passed: boolean;
+  message: string;
+}
+
+type Category = 'number' | 'time' | 'text' | 'bool' | 'other';
+
+interface Column {
+  name: string;
+  type: string;
+  category: Category;
+}
+
+const SAMPLE_ROWS = 3;
+const RECONCILE_LIMIT = 5_000;
+
+function categorize(type: string): Category {
+  const t = type.toUpperCase();
+  if (/^(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT|UTINYINT|USMALLINT|UINTEGER|UBIGINT|UHUGEINT|FLOAT|DOUBLE|DECIMAL.*)$/.test(t)) return 'number';
+  if (/^(DATE|TIME|TIMESTAMP.*|INTERVAL)/.test(t)) return 'time';
+  if (t === 'VARCHAR') return 'text';
+  if (t === 'BOOLEAN') return 'bool';
+  return 'other';
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+async function describe(session: SqlSession, table: string): Promise<Column[]> {
+  const rows = await session.queryObjects(`DESCRIBE ${table}`);
+  return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type), category: categorize(String(r.column_type)) }));
+}
+
+function digitsFor(tolerance: number): number {
+  return Math.max(0, Math.min(12, Math.round(-Math.log10(tolerance))));
+}
+
+/** One SELECT list that makes learner and reference rows comparable column by column. */
+function normalized(columns: Column[], expected: Column[], digits: number): string {
+  return expected
+    .map((e) => {
+      const c = columns.find((x) => x.name.toLowerCase() === e.name.toLowerCase())!;
+      if (e.category === 'number') return `round(${q(c.name)}::DOUBLE, ${digits}) AS ${q(e.name)}`;
+      if (e.category === 'time' && /TIMESTAMP/i.test(e.type)) return `${q(c.name)}::TIMESTAMPTZ AS ${q(e.name)}`;
+      return `${q(c.name)} AS ${q(e.name)}`;
+    })
+    .join(', ');
+}
+
+function formatValue(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') return `'${v}'`;
+  return String(v);
+}
+
+function formatRow(row: Record<string, unknown>): string {
+  return '{' + Object.entries(row).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ') + '}';
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function close(a: unknown, b: unknown, tolerance: number): boolean {
+  if (a === b) return true;
+  const x = Number(a);
+  const y = Number(b);
+  if (a === null || b === null || Number.isNaN(x) || Number.isNaN(y)) return false;
+  return Math.abs(x - y) <= tolerance * Math.max(1, Math.abs(x), Math.abs(y));
+}
+
+/**
+ * Compares the learner's table with the reference's as multisets (and by order when asked),
+ * and says what differs: missing or unexpected columns, a type that cannot match, missing and
+ * extra rows with examples, the first row that differs in place, or the first row out of order.
+ */
+export async function compareTables(session: SqlSession, learner: string, reference: string, opts: CompareOptions = {}): Promise<Comparison> {
+  const tolerance = opts.tolerance ?? 1e-6;
+  const digits = digitsFor(tolerance);
+  const got = await describe(session, learner);
+  const expected = await describe(session, reference);
+  const gotNames = new Set(got.map((c) => c.name.toLowerCase()));
+  const expectedNames = new Set(expected.map((c) => c.name.toLowerCase()));
+  const missingCols = expected.filter((c) => !gotNames.has(c.name.toLowerCase())).map((c) => c.name);
+  const extraCols = got.filter((c) => !expectedNames.has(c.name.toLowerCase())).map((c) => c.name);
+  if (missingCols.length || extraCols.length) {
+    const parts: string[] = [];
+    if (missingCols.length) parts.push(`missing column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `\`${c}\``).join(', ')}`);
+    if (extraCols.length) parts.push(`unexpected column${extraCols.length > 1 ? 's' : ''} ${extraCols.map((c) => `\`${c}\``).join(', ')}`);
+    return { passed: false, message: `${parts.join(' and ')}: the result must have exactly the columns ${expected.map((c) => c.name).join(', ')}` };
+  }
+  for (const e of expected) {
+    const g = got.find((c) => c.name.toLowerCase() === e.name.toLowerCase())!;
+    const compatible = e.category === g.category && (e.category !== 'time' || (/TIMESTAMP/i.test(e.type) && /TIMESTAMP/i.test(g.type)) || e.type === g.type);
+    if (!compatible) return { passed: false, message: `column \`${e.name}\` is ${g.type}, expected ${e.type}` };
+  }
+
+  const gotSql = `SELECT ${normalized(got, expected, digits)} FROM ${learner}`;
+  const expSql = `SELECT ${normalized(expected, expected, digits)} FROM ${reference}`;
+  const gotCount = Number(await session.scalar(`SELECT count(*) FROM ${learner}`));
+  const expCount = Number(await session.scalar(`SELECT count(*) FROM ${reference}`));
+  await session.run(`CREATE OR REPLACE TEMP TABLE __missing AS (${expSql}) EXCEPT ALL (${gotSql})`);
+  await session.run(`CREATE OR REPLACE TEMP TABLE __extra AS (${gotSql}) EXCEPT ALL (${expSql})`);
+  let missingCount = Number(await session.scalar('SELECT count(*) FROM __missing'));
+  let extraCount = Number(await session.scalar('SELECT count(*) FROM __extra'));
+  const allCols = expected.map((c) => q(c.name)).join(', ');
+
+  // Rounding can split two values a hair apart across a digit; match leftovers within tolerance.
+  if (missingCount && extraCount && missingCount <= RECONCILE_LIMIT && extraCount <= RECONCILE_LIMIT && expected.some((c) => c.category === 'number')) {
+    const missing = (await session.query(`SELECT ${allCols} FROM __missing`)).rows;
+    const extra = (await session.query(`SELECT ${allCols} FROM __extra`)).rows;
+    const used = new Set<number>();
+    let matched = 0;
+    for (const m of missing) {
+      const idx = extra.findIndex((x, i) => !used.has(i) && x.every((v, j) => (expected[j]!.category === 'number' ? close(v, m[j], tolerance) : String(v) === String(m[j]))));
+      if (idx >= 0) {
+        used.add(idx);
+        matched++;
+      }
+    }
+    if (matched === missing.length && matched === extra.length) missingCount = extraCount = 0;
+  }
+
+  if (missingCount || extraCount) {
+    const parts = [`expected ${plural(expCount, 'row')}, got ${gotCount.toLocaleString('en-US')}`];
+    if (missingCount) parts.push(`${plural(missingCount, 'expected row')} missing`);
+    if (extraCount) parts.push(`${plural(extraCount, 'unexpected row')}`);
+    const lines = [parts.join('; ')];
+    const key = (opts.key ?? [expected[0]!.name]).map(q);
+    const firstMissing = (await session.queryObjects(`SELECT * FROM __missing ORDER BY ${allCols} LIMIT 1`))[0];
+    if (firstMissing && extraCount) {
+      const cond = key.map((k, i) => `${k} IS NOT DISTINCT FROM (SELECT ${k} FROM __missing ORDER BY ${allCols} LIMIT 1)`).join(' AND ');
+      const twin = (await session.queryObjects(`SELECT * FROM __extra WHERE ${cond} LIMIT 1`))[0];
+      if (twin) {
+        const diffs = Object.keys(firstMissing)
+          .filter((k) => formatValue(firstMissing[k]) !== formatValue(twin[k]))
+          .map((k) => `${k} expected ${formatValue(firstMissing[k])}, got ${formatValue(twin[k])}`);
+        const where = (opts.key ?? [expected[0]!.name]).map((k) => `${k} = ${formatValue(firstMissing[k])}`).join(', ');
+        lines.push(`first differing row (${where}): ${diffs.join('; ')}`);
+      }
+    }
+    if (missingCount) {
+      const sample = await session.queryObjects(`SELECT * FROM __missing ORDER BY ${allCols} LIMIT ${SAMPLE_ROWS}`);
+      lines.push(`missing, e.g. ${sample.map(formatRow).join(' ')}`);
+    }
+    if (extraCount) {
+      const sample = await session.queryObjects(`SELECT * FROM __extra ORDER BY ${allCols} LIMIT ${SAMPLE_ROWS}`);
+      lines.push(`unexpected, e.g. ${sample.map(formatRow).join(' ')}`);
+    }
+    return { passed: false, message: lines.join('\n') };
+  }
+
+  if (opts.orderBy?.length) {
+    const orderSql = opts.orderBy.map((o) => {
+      const [col, dir] = o.trim().split(/\s+/);
+      const g = got.find((c) => c.name.toLowerCase() === col!.toLowerCase());
+      return `${q(g?.name ?? col!)} ${dir?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}`;
+    });
+    const cols = opts.orderBy.map((o) => q(got.find((c) => c.name.toLowerCase() === o.trim().split(/\s+/)[0]!.toLowerCase())?.name ?? o));
+    const bad = await session.queryObjects(`
+      WITH numbered AS (SELECT *, row_number() OVER () AS __rn FROM ${learner}),
+      ranked AS (SELECT *, dense_rank() OVER (ORDER BY ${orderSql.join(', ')}) AS __pos FROM numbered),
+      checked AS (SELECT *, max(__pos) OVER (ORDER BY __rn ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS __prev_max FROM ranked)
+      SELECT __rn, ${cols.join(', ')} FROM checked WHERE __pos < __prev_max ORDER BY __rn LIMIT 1`);
+    if (bad[0]) {
+      const row = bad[0];
+      const shown = Object.fromEntries(Object.entries(row).filter(([k]) => k !== '__rn'));
+      return {
+        passed: false,
+        message: `the rows are right but not in the asked order (ORDER BY ${opts.orderBy.join(', ')}): row ${row.__rn} ${formatRow(shown)} should come earlier`,
+      };
+    }
+  }
+  return { passed: true, message: `${plural(expCount, 'row')} match the reference${opts.orderBy?.length ? `, ordered by ${opts.orderBy.join(', ')}` : ''}` };
+}

@@ -1,0 +1,204 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { LoadedExercise, LoadedLab } from '../lab/load.js';
+import type { LabPaths } from '../paths.js';
+import type { Dataset, StartedStack } from '../runtime/runtime.js';
+import { QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
+import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
+import { sqlCode } from '../lab/checks.js';
+
+export const DEFAULT_TIMEOUT_MS = { sql: 20_000, python: 60_000 } as const;
+
+export interface CheckResult {
+  name: string;
+  passed: boolean;
+  message: string;
+}
+
+export interface ExerciseResult {
+  id: string;
+  title: string;
+  files: string[];
+  passed: boolean;
+  checks: CheckResult[];
+}
+
+export interface LabReport {
+  lab: string;
+  runtime: string;
+  score: number;
+  max: number;
+  exercises: ExerciseResult[];
+}
+
+export interface GradeOptions {
+  /** Overrides every exercise's time limit. */
+  timeoutMs?: number;
+  onExercise?: (result: ExerciseResult) => void;
+}
+
+/** Why a solution produced no result: shown to the learner as file:line: message. */
+class SolutionFailure extends Error {}
+
+export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: LoadedExercise[], opts: GradeOptions = {}): Promise<LabReport> {
+  const results: ExerciseResult[] = [];
+  for (const ex of exercises) {
+    const result = await gradeExercise(stack, paths, ex, opts);
+    results.push(result);
+    opts.onExercise?.(result);
+  }
+  return {
+    lab: stack.lab.name,
+    runtime: stack.runtime,
+    score: results.filter((r) => r.passed).length,
+    max: results.length,
+    exercises: results,
+  };
+}
+
+export async function gradeExercise(stack: StartedStack, paths: LabPaths, ex: LoadedExercise, opts: GradeOptions = {}): Promise<ExerciseResult> {
+  const lab = stack.lab;
+  const rel = workspaceRelative(lab, ex);
+  const file = learnerFile(paths, lab, ex);
+  const checks: CheckResult[] = [];
+  const finish = (): ExerciseResult => ({ id: ex.id, title: ex.def.title, files: [rel], passed: checks.length > 0 && checks.every((c) => c.passed), checks });
+
+  if (!fs.existsSync(file)) {
+    checks.push({ name: 'file exists', passed: false, message: `workspace/${rel} is missing: run \`lab up ${lab.name}\` to re-create it from the template (your other files are kept)` });
+    return finish();
+  }
+  const source = fs.readFileSync(file, 'utf8');
+  for (const check of ex.def.checks) {
+    if (check.on !== 'source') continue;
+    const outcome = await check.run({ source, file: rel, absFile: file, kind: ex.def.kind, python: stack.python });
+    checks.push({ name: check.name, ...outcome });
+  }
+  const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
+  for (const dataset of stack.datasets) {
+    const session = await dataset.sql.session();
+    try {
+      await materializeReference(stack, ex, dataset, session);
+      try {
+        await runSolution(stack, ex, dataset, session, { file, rel, source, timeoutMs, table: 'learner' });
+      } catch (err) {
+        if (!(err instanceof SolutionFailure)) throw err;
+        checks.push({ name: `runs on ${dataset.label}`, passed: false, message: err.message });
+        break; // the same failure would repeat on the next dataset
+      }
+      for (const check of ex.def.checks) {
+        if (check.on !== 'results') continue;
+        const outcome = await check.run({ dataset: dataset.label, hidden: dataset.hidden, session, learnerTable: 'learner', referenceTable: 'reference' });
+        checks.push({
+          name: `${check.name} · ${dataset.label}`,
+          passed: outcome.passed,
+          message: outcome.passed || !dataset.hidden
+            ? outcome.message
+            : `${outcome.message}\n(on a second dataset you have not seen: a solution must not depend on the particular seeded values)`,
+        });
+      }
+    } finally {
+      session.close();
+    }
+  }
+  return finish();
+}
+
+/** Reference results are cached per dataset and solution content: only the learner's code runs each time. */
+async function materializeReference(stack: StartedStack, ex: LoadedExercise, dataset: Dataset, session: SqlSession): Promise<void> {
+  const solution = fs.readFileSync(ex.solutionFile, 'utf8');
+  const digest = crypto.createHash('sha256').update(solution).digest('hex').slice(0, 16);
+  const cached = path.join(dataset.cacheDir, 'reference', `${ex.id}-${digest}.parquet`);
+  if (!fs.existsSync(cached)) {
+    try {
+      await runSolution(stack, ex, dataset, session, { file: ex.solutionFile, rel: `reference solution of ${ex.id}`, source: solution, timeoutMs: 10 * 60_000, table: 'reference' });
+    } catch (err) {
+      throw new Error(`The reference solution of ${stack.lab.name}/${ex.id} failed on ${dataset.label}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    fs.mkdirSync(path.dirname(cached), { recursive: true });
+    const tmp = `${cached}.${process.pid}.tmp`;
+    await session.run(`COPY reference TO '${tmp}' (FORMAT parquet)`);
+    fs.renameSync(tmp, cached);
+    return;
+  }
+  await session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${cached}')`);
+}
+
+interface SolutionRun {
+  file: string;
+  rel: string;
+  source: string;
+  timeoutMs: number;
+  table: string;
+}
+
+async function runSolution(stack: StartedStack, ex: LoadedExercise, dataset: Dataset, session: SqlSession, run: SolutionRun): Promise<void> {
+  if (ex.def.kind === 'sql') return runSql(session, run);
+  return runPython(stack, ex, dataset, session, run);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.trim();
+}
+
+async function runSql(session: SqlSession, run: SolutionRun): Promise<void> {
+  const body = run.source.replace(/[\s;]+$/, '');
+  if (sqlCode(body).trim() === '') throw new SolutionFailure(`${run.rel}: the file has no query yet`);
+  let count: number;
+  try {
+    count = await session.statementCount(body);
+  } catch (err) {
+    throw new SolutionFailure(sqlErrorMessage(run.rel, err));
+  }
+  if (count > 1) throw new SolutionFailure(`${run.rel}: found ${count} statements; the file must hold one query (a single SELECT or WITH … SELECT)`);
+  try {
+    // Same first line as the learner's file, so DuckDB's LINE numbers point into it.
+    await session.runWithTimeout(`CREATE OR REPLACE TEMP TABLE ${run.table} AS ${body}`, run.timeoutMs);
+  } catch (err) {
+    if (err instanceof QueryTimeoutError) throw new SolutionFailure(`${run.rel}: ${err.message} (an unbounded recursive CTE or a join without its condition?)`);
+    throw new SolutionFailure(sqlErrorMessage(run.rel, err));
+  }
+}
+
+function sqlErrorMessage(rel: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const line = /LINE (\d+):/.exec(message)?.[1];
+  const lines = message.split('\n').filter((l) => l.trim() && !/^LINE \d+:/.test(l) && !/^\s*\^\s*$/.test(l));
+  const candidates = lines.find((l) => /^Candidate/.test(l));
+  let text = firstLine(message).replace(/^Binder Error: /, 'Binder Error: ');
+  if (/Out of Memory/i.test(text)) text += ' (the query needs more memory than the lab allows: look for a join that multiplies rows)';
+  return `${rel}${line ? `:${line}` : ''}: ${text}${candidates ? ` (${candidates})` : ''}`;
+}
+
+async function runPython(stack: StartedStack, ex: LoadedExercise, dataset: Dataset, session: SqlSession, run: SolutionRun): Promise<void> {
+  if (!stack.python) throw new Error(`${stack.lab.name} has a Python exercise but no python role`);
+  const inputDir = await exportTables(stack.lab, dataset, session);
+  const outDir = path.join(dataset.cacheDir, 'runs');
+  fs.mkdirSync(outDir, { recursive: true });
+  const outputFile = path.join(outDir, `${ex.id}-${run.table}-${process.pid}.parquet`);
+  fs.rmSync(outputFile, { force: true });
+  const outcome = await stack.python.runSolution({ moduleFile: run.file, library: ex.def.library ?? 'pandas', inputDir, outputFile, timeoutMs: run.timeoutMs });
+  if (!outcome.ok) {
+    if (outcome.timedOut) throw new SolutionFailure(`${run.rel}: ${outcome.message}`);
+    const e = outcome.error;
+    throw new SolutionFailure(`${run.rel}${e.line ? `:${e.line}` : ''}: ${e.kind}: ${e.message}`);
+  }
+  try {
+    await session.run(`CREATE OR REPLACE TEMP TABLE ${run.table} AS SELECT * FROM read_parquet('${outputFile}')`);
+  } finally {
+    fs.rmSync(outputFile, { force: true });
+  }
+}
+
+/** The dataset's tables as parquet files, written once per dataset, for Python solutions. */
+async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSession): Promise<string> {
+  const dir = path.join(dataset.cacheDir, 'parquet');
+  const done = path.join(dir, '.complete');
+  if (fs.existsSync(done)) return dir;
+  fs.mkdirSync(dir, { recursive: true });
+  for (const table of lab.def.tables) {
+    await session.run(`COPY (SELECT * FROM ${table}) TO '${path.join(dir, `${table}.parquet`)}' (FORMAT parquet)`);
+  }
+  fs.writeFileSync(done, new Date().toISOString());
+  return dir;
+}

@@ -1,0 +1,57 @@
+import type { Scale } from '../../datasets/ecommerce/generate.js';
+import type { RuntimeName } from '../lab/define.js';
+import type { LoadedLab } from '../lab/load.js';
+import type { StartedDuckDb } from '../services/duckdb.js';
+import type { StartedPythonVenv } from '../services/python/python.js';
+import type { Output } from '../ui/output.js';
+
+/** One seeded copy of the lab's data that solutions run against. */
+export interface Dataset {
+  /** For messages: "seed 42 (small)" or "the hidden seed". */
+  label: string;
+  hidden: boolean;
+  seed: number;
+  scale: Scale;
+  /** The `sql` role on this dataset. */
+  sql: StartedDuckDb;
+  /** Where graders may cache reference results and exports for this dataset. */
+  cacheDir: string;
+}
+
+export interface ServiceReport {
+  service: string;
+  role: string;
+  state: 'ready' | 'missing' | 'stopped';
+  detail: string;
+}
+
+/** A lab's stack once it is up: only a started stack hands out clients. */
+export interface StartedStack {
+  runtime: RuntimeName;
+  lab: LoadedLab;
+  /** The learner's dataset first, then the hidden one graders also use. */
+  datasets: Dataset[];
+  python?: StartedPythonVenv;
+}
+
+export interface UpOptions {
+  seed: number;
+  scale: Scale;
+  /** Seed again even when data for this seed and scale exists. */
+  reseed?: boolean;
+  output: Output;
+}
+
+export interface Runtime {
+  readonly name: RuntimeName;
+  up(lab: LoadedLab, opts: UpOptions): Promise<StartedStack>;
+  /** The stack as `up` left it, without seeding: for check, watch and compare. */
+  attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack>;
+  down(lab: LoadedLab, opts: { purge?: boolean }): Promise<void>;
+  status(lab: LoadedLab): Promise<ServiceReport[]>;
+}
+
+/** The second dataset every check also runs on; derived so no one needs to store it. */
+export function hiddenSeed(seed: number): number {
+  return (seed * 7919 + 104_729) % 1_000_003;
+}

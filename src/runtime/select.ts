@@ -1,0 +1,24 @@
+import { LabError } from '../errors.js';
+import type { RuntimeName } from '../lab/define.js';
+import type { LabPaths } from '../paths.js';
+import { LocalRuntime } from './local/local-runtime.js';
+import type { Runtime } from './runtime.js';
+
+const RUNTIMES: RuntimeName[] = ['local', 'docker', 'remote'];
+
+/** --runtime beats LAB_RUNTIME beats the saved preference; local is the default everywhere. */
+export function chooseRuntimeName(flag: string | undefined, preference: RuntimeName | undefined): RuntimeName {
+  const chosen = flag ?? process.env.LAB_RUNTIME ?? preference ?? 'local';
+  if (!RUNTIMES.includes(chosen as RuntimeName)) {
+    throw new LabError(`Unknown runtime '${chosen}'.`, `Use one of: ${RUNTIMES.join(', ')}.`);
+  }
+  return chosen as RuntimeName;
+}
+
+export function getRuntime(name: RuntimeName, paths: LabPaths): Runtime {
+  if (name === 'local') return new LocalRuntime(paths);
+  throw new LabError(
+    `The ${name} runtime is not available in this version of lakehouse-lab.`,
+    'Use the local runtime (the default): drop --runtime, or unset LAB_RUNTIME.',
+  );
+}

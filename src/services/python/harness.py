@@ -1,0 +1,116 @@
+"""Runs a learner's `solve()` from a Python exercise file on parquet inputs and writes its result.
+
+Usage: harness.py run  MODULE LIBRARY INPUT_DIR OUTPUT_FILE
+       harness.py lint MODULE
+`solve`'s parameter names are the tables it receives. Errors go to stderr as one JSON object
+with the line in the learner's file, so the runner can print "file:line: message".
+"""
+import ast
+import inspect
+import json
+import os
+import sys
+import traceback
+import importlib.util
+
+# Calls that iterate row by row: the backend habit this lab trains away.
+ROW_LOOP_CALLS = {
+    "iterrows": "DataFrame.iterrows()",
+    "itertuples": "DataFrame.itertuples()",
+    "iter_rows": "DataFrame.iter_rows()",
+    "map_rows": "DataFrame.map_rows()",
+    "map_elements": "Series.map_elements()",
+    "applymap": "DataFrame.applymap()",
+}
+
+
+def fail(kind, message, module_path, line=None, code=3):
+    sys.stderr.write(json.dumps({"kind": kind, "message": message, "file": module_path, "line": line}) + "\n")
+    sys.exit(code)
+
+
+def lint(module_path):
+    """Finds row loops: for/while loops and row-wise calls such as iterrows() or apply(axis=1)."""
+    with open(module_path, encoding="utf-8") as f:
+        source = f.read()
+    try:
+        tree = ast.parse(source, filename=module_path)
+    except SyntaxError as e:
+        fail("SyntaxError", e.msg, module_path, e.lineno)
+    findings = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.For, ast.While)):
+            findings.append({"line": node.lineno, "what": f"a `{type(node).__name__.lower()}` loop"})
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name = node.func.attr
+            if name in ROW_LOOP_CALLS:
+                findings.append({"line": node.lineno, "what": ROW_LOOP_CALLS[name]})
+            elif name == "apply" and any(
+                k.arg == "axis" and isinstance(k.value, ast.Constant) and k.value.value in (1, "columns") for k in node.keywords
+            ):
+                findings.append({"line": node.lineno, "what": "DataFrame.apply(axis=1)"})
+    print(json.dumps(findings))
+
+
+def learner_line(tb, module_path):
+    """The deepest traceback frame inside the learner's file."""
+    line = None
+    for frame in traceback.extract_tb(tb):
+        if os.path.abspath(frame.filename) == os.path.abspath(module_path):
+            line = frame.lineno
+    return line
+
+
+def run(module_path, library, input_dir, output_file):
+    if library == "pandas":
+        import pandas as lib
+
+        def load(p):
+            return lib.read_parquet(p)
+    else:
+        import polars as lib
+
+        def load(p):
+            return lib.read_parquet(p)
+
+    spec = importlib.util.spec_from_file_location("solution", module_path)
+    module = importlib.util.module_from_spec(spec)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as e:
+        fail("SyntaxError", e.msg, module_path, e.lineno)
+    except Exception as e:  # the learner's module failed while importing
+        fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path))
+    solve = getattr(module, "solve", None)
+    if not callable(solve):
+        fail("MissingSolve", "the file must define a function `solve(...)` that returns a DataFrame", module_path)
+    args = {}
+    for name in inspect.signature(solve).parameters:
+        path = os.path.join(input_dir, f"{name}.parquet")
+        if not os.path.exists(path):
+            available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
+            fail("UnknownTable", f"solve() asks for `{name}`, but the tables are: {', '.join(available)}", module_path)
+        args[name] = load(path)
+    try:
+        result = solve(**args)
+    except Exception as e:
+        fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path))
+    if library == "pandas":
+        if not isinstance(result, lib.DataFrame):
+            fail("WrongType", f"solve() returned {type(result).__name__}, expected a pandas DataFrame", module_path)
+        if not isinstance(result.index, lib.RangeIndex):
+            result = result.reset_index()
+        result.to_parquet(output_file, index=False)
+    else:
+        if isinstance(result, lib.LazyFrame):
+            result = result.collect()
+        if not isinstance(result, lib.DataFrame):
+            fail("WrongType", f"solve() returned {type(result).__name__}, expected a polars DataFrame", module_path)
+        result.write_parquet(output_file)
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "lint":
+        lint(sys.argv[2])
+    else:
+        run(*sys.argv[2:6])
