@@ -49,7 +49,7 @@ export async function upCommand(ctx: CommandContext, labName: string, flags: UpF
   out.result(`${pc.green('✓')} ${lab.name} is up on the ${stack.runtime} runtime in ${formatMs(performance.now() - t0)}`);
   out.result(`  data:      ${lab.def.tables.join(', ')} (seed ${chosen.seed}, ${chosen.scale})`);
   out.result(`  workspace: ${ctx.paths.workspaceRoot}/${lab.name}/ (${lab.exercises.length} exercises)`);
-  if (previous && sync.created.length && sync.kept.length) {
+  if (previous && sync.created.length) {
     for (const f of sync.created) out.result(`  ${pc.yellow('re-created from its template')} (it was missing): workspace/${f}`);
   } else if (sync.created.length) {
     out.result(`  ${sync.created.length} exercise files created; files you already had were kept`);

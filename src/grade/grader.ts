@@ -165,7 +165,7 @@ function sqlErrorMessage(rel: string, err: unknown): string {
   const line = /LINE (\d+):/.exec(message)?.[1];
   const lines = message.split('\n').filter((l) => l.trim() && !/^LINE \d+:/.test(l) && !/^\s*\^\s*$/.test(l));
   const candidates = lines.find((l) => /^Candidate/.test(l));
-  let text = firstLine(message).replace(/^Binder Error: /, 'Binder Error: ');
+  let text = firstLine(message).replace(/^Failed to extract statements: /, '');
   if (/Out of Memory/i.test(text)) text += ' (the query needs more memory than the lab allows: look for a join that multiplies rows)';
   return `${rel}${line ? `:${line}` : ''}: ${text}${candidates ? ` (${candidates})` : ''}`;
 }
