@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import { ECOMMERCE_TABLES, ecommerceStatements } from '../../datasets/ecommerce/generate.js';
 import { defineLab } from '../../src/lab/define.js';
 
@@ -10,6 +11,8 @@ export default defineLab({
   needs: { python: true, memoryGiB: 2 },
   tables: ECOMMERCE_TABLES,
   pythonRequirements: 'requirements.txt',
+  datasetVersion: (seed, scale) =>
+    crypto.createHash('sha256').update(ecommerceStatements(seed, scale).map((s) => s.sql).join(';')).digest('hex').slice(0, 16),
   async seed(session, { seed, scale, onTable }) {
     for (const step of ecommerceStatements(seed, scale)) {
       const t0 = performance.now();

@@ -75,15 +75,14 @@ export async function gradeExercise(stack: StartedStack, paths: LabPaths, ex: Lo
     checks.push({ name: check.name, ...outcome });
   }
   const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
-  for (const dataset of stack.datasets) {
-    const session = await dataset.sql.session();
-    try {
-      await materializeReference(stack, ex, dataset, session);
-      try {
-        await runSolution(stack, ex, dataset, session, { file, rel, source, timeoutMs, table: 'learner' });
-      } catch (err) {
-        if (!(err instanceof SolutionFailure)) throw err;
-        checks.push({ name: `runs on ${dataset.label}`, passed: false, message: err.message });
+  const runs: RunTarget[] = [];
+  try {
+    for (const dataset of stack.datasets) runs.push({ dataset, session: await dataset.sql.session() });
+    await materializeReferences(stack, ex, runs);
+    const failure = await runAll(stack, ex, runs, { file, rel, source, timeoutMs, table: 'learner' });
+    for (const [i, { dataset, session }] of runs.entries()) {
+      if (failure && failure.index === i) {
+        checks.push({ name: `runs on ${dataset.label}`, passed: false, message: failure.message });
         break; // the same failure would repeat on the next dataset
       }
       for (const check of ex.def.checks) {
@@ -97,31 +96,16 @@ export async function gradeExercise(stack: StartedStack, paths: LabPaths, ex: Lo
             : `${outcome.message}\n(on a second dataset you have not seen: a solution must not depend on the particular seeded values)`,
         });
       }
-    } finally {
-      session.close();
     }
+  } finally {
+    for (const run of runs) run.session.close();
   }
   return finish();
 }
 
-/** Reference results are cached per dataset and solution content: only the learner's code runs each time. */
-async function materializeReference(stack: StartedStack, ex: LoadedExercise, dataset: Dataset, session: SqlSession): Promise<void> {
-  const solution = fs.readFileSync(ex.solutionFile, 'utf8');
-  const digest = crypto.createHash('sha256').update(solution).digest('hex').slice(0, 16);
-  const cached = path.join(dataset.cacheDir, 'reference', `${ex.id}-${digest}.parquet`);
-  if (!fs.existsSync(cached)) {
-    try {
-      await runSolution(stack, ex, dataset, session, { file: ex.solutionFile, rel: `reference solution of ${ex.id}`, source: solution, timeoutMs: 10 * 60_000, table: 'reference' });
-    } catch (err) {
-      throw new Error(`The reference solution of ${stack.lab.name}/${ex.id} failed on ${dataset.label}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-    fs.mkdirSync(path.dirname(cached), { recursive: true });
-    const tmp = `${cached}.${process.pid}.tmp`;
-    await session.run(`COPY reference TO '${tmp}' (FORMAT parquet)`);
-    fs.renameSync(tmp, cached);
-    return;
-  }
-  await session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${cached}')`);
+interface RunTarget {
+  dataset: Dataset;
+  session: SqlSession;
 }
 
 interface SolutionRun {
@@ -132,9 +116,40 @@ interface SolutionRun {
   table: string;
 }
 
-async function runSolution(stack: StartedStack, ex: LoadedExercise, dataset: Dataset, session: SqlSession, run: SolutionRun): Promise<void> {
-  if (ex.def.kind === 'sql') return runSql(session, run);
-  return runPython(stack, ex, dataset, session, run);
+/** Runs a solution on each target in order; returns the first failure, when there is one. */
+async function runAll(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[], run: SolutionRun): Promise<{ index: number; message: string } | undefined> {
+  if (ex.def.kind === 'python') return runPython(stack, ex, targets, run);
+  for (const [index, target] of targets.entries()) {
+    try {
+      await runSql(target.session, run);
+    } catch (err) {
+      if (err instanceof SolutionFailure) return { index, message: err.message };
+      throw err;
+    }
+  }
+  return undefined;
+}
+
+/** Reference results are cached per dataset and solution content: only the learner's code runs each time. */
+async function materializeReferences(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[]): Promise<void> {
+  const solution = fs.readFileSync(ex.solutionFile, 'utf8');
+  const digest = crypto.createHash('sha256').update(solution).digest('hex').slice(0, 16);
+  const cacheFile = (t: RunTarget) => path.join(t.dataset.cacheDir, 'reference', `${ex.id}-${digest}.parquet`);
+  const missing = targets.filter((t) => !fs.existsSync(cacheFile(t)));
+  if (missing.length) {
+    const failure = await runAll(stack, ex, missing, { file: ex.solutionFile, rel: `reference solution of ${ex.id}`, source: solution, timeoutMs: 10 * 60_000, table: 'reference' });
+    if (failure) throw new Error(`The reference solution of ${stack.lab.name}/${ex.id} failed on ${missing[failure.index]!.dataset.label}: ${failure.message}`);
+    for (const t of missing) {
+      fs.mkdirSync(path.dirname(cacheFile(t)), { recursive: true });
+      const tmp = `${cacheFile(t)}.${process.pid}.tmp`;
+      await t.session.run(`COPY reference TO '${tmp}' (FORMAT parquet)`);
+      fs.renameSync(tmp, cacheFile(t));
+    }
+  }
+  for (const t of targets) {
+    if (missing.includes(t)) continue;
+    await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${cacheFile(t)}')`);
+  }
 }
 
 function firstLine(message: string): string {
@@ -170,23 +185,32 @@ function sqlErrorMessage(rel: string, err: unknown): string {
   return `${rel}${line ? `:${line}` : ''}: ${text}${candidates ? ` (${candidates})` : ''}`;
 }
 
-async function runPython(stack: StartedStack, ex: LoadedExercise, dataset: Dataset, session: SqlSession, run: SolutionRun): Promise<void> {
+/** One Python process runs the solution on every dataset: the interpreter and imports start once. */
+async function runPython(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[], run: SolutionRun): Promise<{ index: number; message: string } | undefined> {
   if (!stack.python) throw new Error(`${stack.lab.name} has a Python exercise but no python role`);
-  const inputDir = await exportTables(stack.lab, dataset, session);
-  const outDir = path.join(dataset.cacheDir, 'runs');
-  fs.mkdirSync(outDir, { recursive: true });
-  const outputFile = path.join(outDir, `${ex.id}-${run.table}-${process.pid}.parquet`);
-  fs.rmSync(outputFile, { force: true });
-  const outcome = await stack.python.runSolution({ moduleFile: run.file, library: ex.def.library ?? 'pandas', inputDir, outputFile, timeoutMs: run.timeoutMs });
-  if (!outcome.ok) {
-    if (outcome.timedOut) throw new SolutionFailure(`${run.rel}: ${outcome.message}`);
-    const e = outcome.error;
-    throw new SolutionFailure(`${run.rel}${e.line ? `:${e.line}` : ''}: ${e.kind}: ${e.message}`);
-  }
-  try {
-    await session.run(`CREATE OR REPLACE TEMP TABLE ${run.table} AS SELECT * FROM read_parquet('${outputFile}')`);
-  } finally {
+  const jobs: Array<{ inputDir: string; outputFile: string }> = [];
+  for (const t of targets) {
+    const inputDir = await exportTables(stack.lab, t.dataset, t.session);
+    const outDir = path.join(t.dataset.cacheDir, 'runs');
+    fs.mkdirSync(outDir, { recursive: true });
+    const outputFile = path.join(outDir, `${ex.id}-${run.table}-${process.pid}.parquet`);
     fs.rmSync(outputFile, { force: true });
+    jobs.push({ inputDir, outputFile });
+  }
+  const outcome = await stack.python.runSolution({ moduleFile: run.file, library: ex.def.library ?? 'pandas', jobs, timeoutMs: run.timeoutMs * targets.length });
+  try {
+    // Outputs written before a failure are still good: load them so their checks can run.
+    for (const [index, t] of targets.entries()) {
+      if (!fs.existsSync(jobs[index]!.outputFile)) {
+        if (outcome.ok) throw new Error(`the Python harness wrote no result for ${t.dataset.label}`);
+        const message = outcome.timedOut ? `${run.rel}: ${outcome.message}` : `${run.rel}${outcome.error.line ? `:${outcome.error.line}` : ''}: ${outcome.error.kind}: ${outcome.error.message}`;
+        return { index, message };
+      }
+      await t.session.run(`CREATE OR REPLACE TEMP TABLE ${run.table} AS SELECT * FROM read_parquet('${jobs[index]!.outputFile}')`);
+    }
+    return undefined;
+  } finally {
+    for (const job of jobs) fs.rmSync(job.outputFile, { force: true });
   }
 }
 

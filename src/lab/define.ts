@@ -36,6 +36,8 @@ export interface LabDefinition {
   tables: readonly string[];
   /** Builds the lab's dataset in the given SQL session (same seed and scale: same rows). */
   seed(session: SqlSession, opts: SeedOptions): Promise<void>;
+  /** Changes whenever the generator would produce other rows, so stale seeded data is rebuilt. */
+  datasetVersion(seed: number, scale: Scale): string;
   /** Pinned Python requirements file (relative to the lab folder), when the lab has Python exercises. */
   pythonRequirements?: string;
 }

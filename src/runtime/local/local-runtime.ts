@@ -15,6 +15,7 @@ const HIDDEN_SCALE: Scale = 'small';
 interface DatasetMarker {
   seed: number;
   scale: Scale;
+  version: string;
   seededAt: string;
   rows: Record<string, number>;
 }
@@ -103,6 +104,9 @@ export class LocalRuntime implements Runtime {
     if (!marker || marker.seed !== opts.seed || marker.scale !== opts.scale) {
       throw new LabError(`${lab.name} has no data for ${this.label(opts.seed, opts.scale, opts.hidden)}.`, `Run \`lab up ${lab.name}\` (or \`lab reset ${lab.name}\`) to seed it.`);
     }
+    if (marker.version !== lab.def.datasetVersion(opts.seed, opts.scale)) {
+      throw new LabError(`${lab.name}'s data was seeded by an older version of the lab.`, `Run \`lab reset ${lab.name}\` to seed it again (your files are kept).`);
+    }
     const sql = await new DuckDbDatabase(path.join(dir, 'lab.duckdb')).start({ readOnly: true });
     return { label: this.label(opts.seed, opts.scale, opts.hidden), hidden: opts.hidden, seed: opts.seed, scale: opts.scale, sql, cacheDir: path.join(dir, 'cache') };
   }
@@ -114,7 +118,7 @@ export class LocalRuntime implements Runtime {
   ): Promise<Dataset> {
     const dir = this.datasetDir(lab, opts.hidden);
     const marker = readMarker(dir);
-    const fresh = marker && marker.seed === opts.seed && marker.scale === opts.scale && fs.existsSync(path.join(dir, 'lab.duckdb'));
+    const fresh = marker && marker.seed === opts.seed && marker.scale === opts.scale && marker.version === lab.def.datasetVersion(opts.seed, opts.scale) && fs.existsSync(path.join(dir, 'lab.duckdb'));
     if (fresh && !opts.reseed) {
       opts.output.progress().start(`${opts.hidden ? 'hidden dataset' : 'dataset'} already seeded`)(`${this.label(opts.seed, opts.scale, opts.hidden)}, ${formatCount(sum(marker.rows))} rows`);
       return this.openDataset(lab, opts);
@@ -146,7 +150,7 @@ export class LocalRuntime implements Runtime {
     session.close();
     const total = sum(rows);
     bar.stop(`${formatCount(total)} rows, ${formatRate(total, performance.now() - t0)}`);
-    writeMarker(tmpDir, { seed: opts.seed, scale: opts.scale, seededAt: new Date().toISOString(), rows });
+    writeMarker(tmpDir, { seed: opts.seed, scale: opts.scale, version: lab.def.datasetVersion(opts.seed, opts.scale), seededAt: new Date().toISOString(), rows });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmpDir, dir);
     return this.openDataset(lab, opts);

@@ -1,11 +1,14 @@
 """Runs a learner's `solve()` from a Python exercise file on parquet inputs and writes its result.
 
-Usage: harness.py run  MODULE LIBRARY INPUT_DIR OUTPUT_FILE
+Usage: harness.py run  MODULE LIBRARY TIMEOUT_S INPUT_DIR OUTPUT_FILE [INPUT_DIR OUTPUT_FILE ...]
        harness.py lint MODULE
+One process runs every (input, output) job in order, so the interpreter and imports start once;
+each job gets TIMEOUT_S seconds.
 `solve`'s parameter names are the tables it receives. Errors go to stderr as one JSON object
 with the line in the learner's file, so the runner can print "file:line: message".
 """
 import ast
+import signal
 import inspect
 import json
 import os
@@ -61,17 +64,19 @@ def learner_line(tb, module_path):
     return line
 
 
-def run(module_path, library, input_dir, output_file):
+class SolveTimeout(Exception):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise SolveTimeout()
+
+
+def run(module_path, library, timeout_s, jobs):
     if library == "pandas":
         import pandas as lib
-
-        def load(p):
-            return lib.read_parquet(p)
     else:
         import polars as lib
-
-        def load(p):
-            return lib.read_parquet(p)
 
     spec = importlib.util.spec_from_file_location("solution", module_path)
     module = importlib.util.module_from_spec(spec)
@@ -84,17 +89,28 @@ def run(module_path, library, input_dir, output_file):
     solve = getattr(module, "solve", None)
     if not callable(solve):
         fail("MissingSolve", "the file must define a function `solve(...)` that returns a DataFrame", module_path)
-    args = {}
-    for name in inspect.signature(solve).parameters:
-        path = os.path.join(input_dir, f"{name}.parquet")
-        if not os.path.exists(path):
-            available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
-            fail("UnknownTable", f"solve() asks for `{name}`, but the tables are: {', '.join(available)}", module_path)
-        args[name] = load(path)
-    try:
-        result = solve(**args)
-    except Exception as e:
-        fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path))
+    signal.signal(signal.SIGALRM, on_alarm)
+    for input_dir, output_file in jobs:
+        args = {}
+        for name in inspect.signature(solve).parameters:
+            path = os.path.join(input_dir, f"{name}.parquet")
+            if not os.path.exists(path):
+                available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
+                fail("UnknownTable", f"solve() asks for `{name}`, but the tables are: {', '.join(available)}", module_path)
+            args[name] = lib.read_parquet(path)
+        signal.setitimer(signal.ITIMER_REAL, timeout_s)
+        try:
+            result = solve(**args)
+        except SolveTimeout:
+            fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
+        except Exception as e:
+            fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path))
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        write_result(lib, library, result, output_file, module_path)
+
+
+def write_result(lib, library, result, output_file, module_path):
     if library == "pandas":
         if not isinstance(result, lib.DataFrame):
             fail("WrongType", f"solve() returned {type(result).__name__}, expected a pandas DataFrame", module_path)
@@ -113,4 +129,5 @@ if __name__ == "__main__":
     if sys.argv[1] == "lint":
         lint(sys.argv[2])
     else:
-        run(*sys.argv[2:6])
+        rest = sys.argv[5:]
+        run(sys.argv[2], sys.argv[3], float(sys.argv[4]), list(zip(rest[0::2], rest[1::2])))

@@ -121,32 +121,38 @@ export class StartedPythonVenv {
     }
   }
 
-  /** Runs `solve()` from `moduleFile` on the parquet tables in `inputDir`, writing `outputFile`. */
-  runSolution(opts: { moduleFile: string; library: string; inputDir: string; outputFile: string; timeoutMs: number }): Promise<PythonRunOutcome> {
+  /**
+   * Runs `solve()` from `moduleFile` on each job's parquet tables, writing each job's output, in
+   * one process. Each job may take `timeoutMs`; the process is killed if it overruns them all.
+   */
+  runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number }): Promise<PythonRunOutcome> {
+    const args = [HARNESS, 'run', opts.moduleFile, opts.library, String(opts.timeoutMs / 1000), ...opts.jobs.flatMap((j) => [j.inputDir, j.outputFile])];
+    const stoppedMessage = `stopped after ${formatSeconds(opts.timeoutMs)}: solve() was still running`;
     return new Promise((resolve, reject) => {
-      const child = spawn(this.python, [HARNESS, 'run', opts.moduleFile, opts.library, opts.inputDir, opts.outputFile], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
-      });
+      const child = spawn(this.python, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
       let stderr = '';
-      let timedOut = false;
+      let killed = false;
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
       child.stdout.resume();
+      // A backstop for code that never returns to the interpreter (the harness's own alarm cannot fire).
       const timer = setTimeout(() => {
-        timedOut = true;
+        killed = true;
         child.kill('SIGKILL');
-      }, opts.timeoutMs);
+      }, opts.timeoutMs * opts.jobs.length + 10_000);
       child.on('error', reject);
       child.on('close', (code) => {
         clearTimeout(timer);
-        if (timedOut) return resolve({ ok: false, timedOut: true, message: `stopped after ${formatSeconds(opts.timeoutMs)}: solve() was still running` });
+        if (killed) return resolve({ ok: false, timedOut: true, message: stoppedMessage });
         if (code === 0) return resolve({ ok: true });
         const last = stderr.trim().split('\n').pop() ?? '';
+        let error: PythonRunError;
         try {
-          resolve({ ok: false, timedOut: false, error: JSON.parse(last) as PythonRunError });
+          error = JSON.parse(last) as PythonRunError;
         } catch {
-          resolve({ ok: false, timedOut: false, error: { kind: 'Crash', message: last || `python exited with code ${code}` } });
+          error = { kind: 'Crash', message: last || `python exited with code ${code}` };
         }
+        if (error.kind === 'Timeout') return resolve({ ok: false, timedOut: true, message: stoppedMessage });
+        resolve({ ok: false, timedOut: false, error });
       });
     });
   }
