@@ -13,7 +13,7 @@ export interface CliResult {
 
 /** A scratch project folder, as a learner's: ./workspace and ./.lab are created inside. */
 export function scratchDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `lab-${prefix}-`));
+  return fs.mkdtempSync(path.join(process.env.LAB_TEST_TMP ?? os.tmpdir(), `lab-${prefix}-`));
 }
 
 /** Runs the built `lab` CLI as a user would. */

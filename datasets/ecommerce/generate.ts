@@ -33,7 +33,7 @@ export function datasetSize(scale: Scale): DatasetSize {
     orders,
     customers: Math.max(1_000, Math.round(orders / 10)),
     products: Math.min(5_000, 200 + Math.round(orders / 200)),
-    sessions: Math.round(orders / 2),
+    sessions: Math.round(orders / 3),
   };
 }
 
@@ -89,6 +89,8 @@ export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[
   const countries = sqlList(COUNTRIES.map((c) => c[0]));
   const cities = sqlList(COUNTRIES.map((c) => c[1]));
   const offsets = sqlList(COUNTRIES.map((c) => c[2]));
+  // ISO 8601 offset suffix per country: 'Z', '+05:30', '-08:00'.
+  const suffixes = sqlList(COUNTRIES.map(([, , m]) => (m === 0 ? 'Z' : `${m > 0 ? '+' : '-'}${String(Math.floor(Math.abs(m) / 60)).padStart(2, '0')}:${String(Math.abs(m) % 60).padStart(2, '0')}`)));
   const start = `TIMESTAMP '2024-01-01 00:00:00'`;
 
   return [
@@ -119,7 +121,7 @@ export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[
           SELECT c.*, v.version, CASE WHEN c.r_versions < 0.08 THEN 2 ELSE 1 END AS n_versions
           FROM _gen_customers c, range(2) v(version)
           WHERE v.version < CASE WHEN c.r_versions < 0.08 THEN 2 ELSE 1 END
-        ), shaped AS (
+        ), shaped AS MATERIALIZED (
           SELECT customer_id,
             lower(replace(first_name || '.' || last_name, ' ', '')) || customer_id ||
               CASE WHEN version = 0 AND n_versions = 2 THEN '@oldmail.example' ELSE '@mail.example' END AS email,
@@ -182,14 +184,10 @@ export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[
             country_idx, step = last_step AS is_latest, r_dup
           FROM history
           WHERE step <= last_step AND (step = last_step OR r_cdc < 0.35)
-        ), shaped AS (
+        ), shaped AS MATERIALIZED (
           SELECT order_id, customer_id, status,
             ordered_at::TIMESTAMPTZ AS ordered_at,
-            strftime(ordered_at + to_minutes(${offsets}[country_idx]), '%Y-%m-%dT%H:%M:%S') ||
-              CASE WHEN ${offsets}[country_idx] = 0 THEN 'Z'
-                   ELSE (CASE WHEN ${offsets}[country_idx] > 0 THEN '+' ELSE '-' END) ||
-                        lpad(CAST(abs(${offsets}[country_idx]) // 60 AS VARCHAR), 2, '0') || ':' ||
-                        lpad(CAST(abs(${offsets}[country_idx]) % 60 AS VARCHAR), 2, '0') END AS ordered_at_local,
+            replace(CAST(ordered_at + to_minutes(${offsets}[country_idx]) AS VARCHAR), ' ', 'T') || ${suffixes}[country_idx] AS ordered_at_local,
             updated_at, is_latest, r_dup
           FROM exported
         )
@@ -231,7 +229,7 @@ export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[
             ${rnd(59, 's.session_key * 8 + e.k')} AS r_late, ${rnd(60, 's.session_key * 8 + e.k')} AS r_dup
           FROM sessions s, range(8) e(k)
           WHERE e.k < s.n_events
-        ), shaped AS (
+        ), shaped AS MATERIALIZED (
           SELECT event_id, user_id, event_type, event_ts,
             event_ts + to_seconds(CASE WHEN r_late < 0.02 THEN 3600 + floor(r_dup * 20000)::BIGINT ELSE 1 + floor(r_late * 5)::BIGINT END) AS received_at,
             page, device, r_dup

@@ -42,7 +42,7 @@ export function consoleOutput(opts: { quiet?: boolean } = {}): Output {
     progress: () => ({
       start(label) {
         const t0 = performance.now();
-        if (interactive && !opts.quiet) process.stderr.write(`  … ${label}`);
+        // No partial line: steps may run alongside a progress bar that owns the current line.
         return (detail) => {
           const took = formatMs(performance.now() - t0);
           const text = `  ${pc.green('✓')} ${label}${detail ? ` ${pc.dim('·')} ${detail}` : ''} ${pc.dim(`(${took})`)}`;

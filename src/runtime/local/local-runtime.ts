@@ -41,20 +41,24 @@ export class LocalRuntime implements Runtime {
   }
 
   async up(lab: LoadedLab, opts: UpOptions): Promise<StartedStack> {
-    const progress = opts.output.progress();
+    // The venv check runs while DuckDB seeds: one waits on Python imports, the other on cores.
+    const python = this.startPython(lab, opts.output);
+    python.catch(() => undefined);
     const main = await this.ensureDataset(lab, { seed: opts.seed, scale: opts.scale, hidden: false, reseed: opts.reseed, output: opts.output });
     const hidden = await this.ensureDataset(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true, reseed: opts.reseed, output: opts.output });
-    let python: StartedPythonVenv | undefined;
+    return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
+  }
+
+  private async startPython(lab: LoadedLab, output: Output): Promise<StartedPythonVenv | undefined> {
     const venv = this.venv(lab);
-    if (venv) {
-      const firstTime = !venv.isCurrent();
-      const done = progress.start(firstTime ? 'Python venv (pinned requirements, first time takes a minute)' : 'Python venv');
-      python = await venv.start((line) => {
-        if (/^(Collecting|Successfully installed)/.test(line)) opts.output.info(`      ${line.replace(/ \(from .*$/, '').slice(0, 100)}`);
-      });
-      done(path.relative(process.cwd(), venv.dir) || venv.dir);
-    }
-    return { runtime: this.name, lab, datasets: [main, hidden], python };
+    if (!venv) return undefined;
+    const firstTime = !venv.isCurrent();
+    const done = output.progress().start(firstTime ? 'Python venv (pinned requirements, first time takes a minute)' : 'Python venv');
+    const python = await venv.start((line) => {
+      if (/^(Collecting|Successfully installed)/.test(line)) output.info(`      ${line.replace(/ \(from .*$/, '').slice(0, 100)}`);
+    });
+    done(path.relative(process.cwd(), venv.dir) || venv.dir);
+    return python;
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {

@@ -113,11 +113,17 @@ export class StartedPythonVenv {
     const modules = fs
       .readFileSync(requirementsFile, 'utf8')
       .split('\n')
-      .map((l) => l.split(/[=<>~ ]/)[0]!.trim())
+      .map((l) => l.split(/[=<>~ #]/)[0]!.trim())
       .filter(Boolean);
-    const out = spawnSync(this.python, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8' });
-    if (out.status !== 0) {
-      throw new LabError(`The lab's Python venv is broken: ${out.stderr.trim().split('\n').pop()}`, 'Run `lab reset <lab>` or delete the venv under .lab/venvs and run `lab up` again.');
+    const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
+      const child = spawn(this.python, ['-c', `import ${modules.join(', ')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+      child.on('error', (e) => resolve({ code: 1, stderr: e.message }));
+      child.on('close', (c) => resolve({ code: c ?? 1, stderr: err }));
+    });
+    if (code !== 0) {
+      throw new LabError(`The lab's Python venv is broken: ${stderr.trim().split('\n').pop()}`, 'Delete the venv under .lab/venvs and run `lab up` again.');
     }
   }
 
