@@ -222,6 +222,16 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
     expect(all.stdout).toMatch(/Hint 1 of[\s\S]*Hint 2 of/);
   });
 
+  it('a machine without Python gets one line saying what to install', async () => {
+    const env = { LAB_PYTHON: '/nonexistent/python3', LAB_VENVS: path.join(scratchDir('novenv'), 'venvs') };
+    const r = await lab(['up', 'month1'], { cwd: scratchDir('nopython'), env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: Python 3 was not found \(tried `\/nonexistent\/python3`\)\.\nhint: +Install Python 3\.9\+/);
+    const doctor = await lab(['doctor', 'month1'], { cwd, env });
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout).toMatch(/✗ Python 3\.9\+ with venv\s+\/nonexistent\/python3 not found\n\s+fix: Install Python 3/);
+  });
+
   it('check before up, in a fresh folder, says how to start', async () => {
     const r = await lab(['check', 'month1'], { cwd: scratchDir('fresh') });
     expect(r.code).toBe(1);
