@@ -6,6 +6,8 @@ import type { CommandContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { hintCommand } from './commands/hint.js';
+import { imagesBuildCommand } from './commands/images.js';
+import { logsCommand } from './commands/logs.js';
 import { listCommand } from './commands/list.js';
 import { resetCommand } from './commands/reset.js';
 import { solutionCommand } from './commands/solution.js';
@@ -16,6 +18,14 @@ import { LabError } from './errors.js';
 import { resolvePaths } from './paths.js';
 import { consoleOutput } from './ui/output.js';
 import { StateStore } from './workspace/state.js';
+
+// `lab hint month1 05 | head` closes the pipe early: that is the reader's choice, not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 
 const program = new Command();
 program
@@ -72,8 +82,9 @@ program
   .description("start a lab: its services, its seeded dataset, and your workspace of exercises (existing files are never overwritten)")
   .addOption(new Option('--scale <scale>', 'dataset size: small = 10^4 orders, medium = 10^6, large = 10^7').choices(['small', 'medium', 'large']))
   .option('--seed <n>', 'random seed of the dataset: the same seed gives the same rows on every machine (default 42)')
-  .option('--runtime <name>', 'local (default; no containers), docker or remote; also LAB_RUNTIME')
-  .addHelpText('after', examples(['lab up month1', 'lab up month1 --scale medium --seed 7']) + '\nRunning `up` again is quick: data already seeded with the same seed and scale is kept,\nand exercise files you deleted are re-created from their templates (and listed).\n')
+  .option('--runtime <name>', 'local (default; no containers), docker (the compose stack in compose/<lab>.yaml) or remote; also LAB_RUNTIME')
+  .option('--local-images', 'docker runtime: use images built here by `lab images build <lab>` instead of pulling them (also LAB_LOCAL_IMAGES=1)')
+  .addHelpText('after', examples(['lab up month1', 'lab up month1 --scale medium --seed 7', 'lab up month1 --runtime docker', 'lab up month1 --runtime docker --local-images']) + '\nRunning `up` again is quick: data already seeded with the same seed and scale is kept,\nand exercise files you deleted are re-created from their templates (and listed).\n')
   .action(action((lab: string, flags) => upCommand(context(), lab, flags)));
 
 program
@@ -125,7 +136,24 @@ program
   .command('down <lab>')
   .description('stop a lab\'s services; data and your files are kept')
   .option('--purge', 'also delete the lab\'s seeded data (your files are still kept)')
-  .addHelpText('after', examples(['lab down month1', 'lab down month1 --purge']))
+  .option('--volumes', 'docker runtime: also remove the stack\'s data volumes (your files are still kept)')
+  .addHelpText('after', examples(['lab down month1', 'lab down month1 --purge', 'lab down month1 --volumes']))
   .action(action((lab: string, flags) => downCommand(context(), lab, flags)));
+
+program
+  .command('logs <lab> [service]')
+  .description('print a service\'s output (docker runtime): all services, or one; -f follows it')
+  .option('-f, --follow', 'keep printing new lines until Ctrl-C (one service)')
+  .option('--tail <lines>', 'how many past lines to show (default 100)')
+  .addHelpText('after', examples(['lab logs month1', 'lab logs month1 postgres -f', 'lab logs month5 kafka --tail 20']))
+  .action(action((lab: string, service: string | undefined, flags) => logsCommand(context(), lab, service, flags)));
+
+const images = program.command('images').description('container images of the docker runtime');
+images
+  .command('build <lab>')
+  .description('build the lab\'s images on this machine from package registries only (Debian, Maven Central): for machines that cannot reach an image registry')
+  .option('--force', 'rebuild even when an image from the same recipe exists')
+  .addHelpText('after', examples(['lab images build month1', 'lab images build month5', 'lab up month1 --runtime docker --local-images']) + '\nNeeds a container engine (Docker or Podman) and, the first time, root for debootstrap.\nImages are built once and reused; a changed recipe is rebuilt.\n')
+  .action(action((lab: string, flags) => imagesBuildCommand(context(), lab, flags)));
 
 await program.parseAsync(process.argv);

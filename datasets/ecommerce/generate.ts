@@ -83,7 +83,9 @@ export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[
   const n = datasetSize(scale);
   const S = `${seed}::BIGINT`;
   // rnd(k, i): uniform in [0, 1) for stream k and row i; rint(k, i, m): integer in [0, m).
-  const rnd = (k: number, i: string) => `((hash(${S}, ${k}::BIGINT, (${i})::BIGINT) >> 11)::DOUBLE / 9007199254740992.0)`;
+  // One key (seed, row, stream) packed into a HUGEINT and hashed once: DuckDB's multi-argument
+  // hash(a, b, c) combines its inputs so that streams of the same row come out correlated.
+  const rnd = (k: number, i: string) => `((hash((${S}::HUGEINT << 64) + (${i})::HUGEINT * 256 + ${k}) >> 11)::DOUBLE / 9007199254740992.0)`;
   const rint = (k: number, i: string, m: number | string) => `(floor(${rnd(k, i)} * (${m}))::BIGINT)`;
   const pick = (list: string, k: number, i: string, len: number) => `${list}[1 + ${rint(k, i, len)}]`;
   const countries = sqlList(COUNTRIES.map((c) => c[0]));
@@ -130,7 +132,8 @@ export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[
             ${cities}[country_idx] AS city,
             signup_date,
             CASE WHEN version = 0 AND n_versions = 2 THEN 'consumer' ELSE segment END AS segment,
-            signup_date::TIMESTAMP + to_seconds((version * 200 + ${rint(9, 'customer_id * 2 + version', 86400)})::BIGINT) AS updated_at,
+            -- a later version is 1 to 400 days newer: the newest row is always the current one
+            signup_date::TIMESTAMP + to_seconds(${rint(9, 'customer_id', 86400)}) + to_days((version * (1 + ${rint(10, 'customer_id', 400)}))::INTEGER) AS updated_at,
             version = n_versions - 1 AS is_latest, r_dup
           FROM versions
         )

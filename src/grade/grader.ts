@@ -42,11 +42,25 @@ export interface GradeOptions {
 class SolutionFailure extends Error {}
 
 export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: LoadedExercise[], opts: GradeOptions = {}): Promise<LabReport> {
+  // Python solutions run in their own process: start them one after another in the background,
+  // so they overlap the SQL exercises graded in this process; results are still reported in order.
+  const background = new Map<LoadedExercise, Promise<ExerciseResult>>();
+  let chain: Promise<unknown> = Promise.resolve();
+  for (const ex of exercises.filter((e) => e.def.kind === 'python')) {
+    const graded = chain.catch(() => undefined).then(() => gradeExercise(stack, paths, ex, opts));
+    graded.catch(() => undefined); // awaited below, in order; this only keeps an early failure from being "unhandled"
+    background.set(ex, graded);
+    chain = graded;
+  }
   const results: ExerciseResult[] = [];
-  for (const ex of exercises) {
-    const result = await gradeExercise(stack, paths, ex, opts);
-    results.push(result);
-    opts.onExercise?.(result);
+  try {
+    for (const ex of exercises) {
+      const result = await (background.get(ex) ?? gradeExercise(stack, paths, ex, opts));
+      results.push(result);
+      opts.onExercise?.(result);
+    }
+  } finally {
+    await chain.catch(() => undefined); // never leave a Python run behind a thrown error
   }
   return {
     lab: stack.lab.name,
