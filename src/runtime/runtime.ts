@@ -47,9 +47,13 @@ export interface Runtime {
   up(lab: LoadedLab, opts: UpOptions): Promise<StartedStack>;
   /** The stack as `up` left it, without seeding: for check, watch and compare. */
   attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack>;
-  down(lab: LoadedLab, opts: { purge?: boolean }): Promise<void>;
+  /** Stops the services; `volumes`/`purge` also delete the lab's data (never the learner's files). */
+  down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean; output?: Output }): Promise<void>;
   status(lab: LoadedLab): Promise<ServiceReport[]>;
 }
+
+/** Scale of the hidden dataset: small, so grading stays fast. */
+export const HIDDEN_SCALE: Scale = 'small';
 
 /** The second dataset every check also runs on; derived so no one needs to store it. */
 export function hiddenSeed(seed: number): number {

@@ -1,6 +1,7 @@
 import { LabError } from '../errors.js';
 import type { RuntimeName } from '../lab/define.js';
 import type { LabPaths } from '../paths.js';
+import { DockerRuntime } from './docker/docker-runtime.js';
 import { LocalRuntime } from './local/local-runtime.js';
 import type { Runtime } from './runtime.js';
 
@@ -15,10 +16,16 @@ export function chooseRuntimeName(flag: string | undefined, preference: RuntimeN
   return chosen as RuntimeName;
 }
 
-export function getRuntime(name: RuntimeName, paths: LabPaths): Runtime {
+export interface RuntimeOptions {
+  /** docker: run images built by `lab images build` instead of pulling upstream ones. */
+  localImages?: boolean;
+}
+
+export function getRuntime(name: RuntimeName, paths: LabPaths, opts: RuntimeOptions = {}): Runtime {
   if (name === 'local') return new LocalRuntime(paths);
+  if (name === 'docker') return new DockerRuntime(paths, opts);
   throw new LabError(
     `The ${name} runtime is not available in this version of lakehouse-lab.`,
-    'Use the local runtime (the default): drop --runtime, or unset LAB_RUNTIME.',
+    'Use the local runtime (the default) or the docker runtime: `--runtime local` or `--runtime docker`.',
   );
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import Ajv from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { composeLabs, formatBytes, interpolate, LAB_LABEL, loadComposeFile, parseBytes, totalMemoryBytes } from '../../../src/runtime/docker/compose-file.js';
 
@@ -14,7 +14,7 @@ function composeSchema(): object {
   delete schema.$schema; // draft-07, Ajv's default; its URI there lacks the trailing '#' Ajv registers it under
   return schema;
 }
-let compiled: ReturnType<Ajv['compile']> | undefined;
+let compiled: ValidateFunction | undefined;
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
 const validator = () => (compiled ??= ajv.compile(composeSchema()));
 

@@ -1,0 +1,371 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import pc from 'picocolors';
+import { LabError } from '../../errors.js';
+import { KAFKA_PORT, probeKafka, StartedKafka } from '../../services/kafka.js';
+import { POSTGRES_PORT, POSTGRES_USER, probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
+import { probeHttp, probeS3, probeTrino, probeWeaviate } from '../../services/probes.js';
+import { probeRedis, REDIS_PORT, StartedRedis } from '../../services/redis.js';
+import { formatMs, type Output } from '../../ui/output.js';
+import { loadComposeFile, type ComposeService, type ComposeStackFile } from './compose-file.js';
+import { requireComposeCli, runCompose, type ComposeCli } from './compose-cli.js';
+import { ensureCredentials, requiredVariables } from './credentials.js';
+import { connectEngine, type ConnectedEngine } from './engine.js';
+import { writeLocalImagesOverride } from './images.js';
+import { preflight } from './preflight.js';
+
+export const PROJECT_LABEL = 'com.docker.compose.project';
+export const SERVICE_LABEL = 'com.docker.compose.service';
+/** How long a service may take to answer its probe; Trino and Spark need the longest. */
+export const DEFAULT_READY_TIMEOUT_MS = 240_000;
+const LOG_TAIL_LINES = 15;
+
+export interface ComposeStackOptions {
+  /** `.lab/<lab>/docker`: credentials and generated override files live here. */
+  dir: string;
+  localImages?: boolean;
+  readyTimeoutMs?: number;
+}
+
+interface Prepared {
+  engine: ConnectedEngine;
+  cli: ComposeCli;
+  stack: ComposeStackFile;
+  env: Record<string, string | undefined>;
+  files: string[];
+}
+
+/** A lab's compose stack before it runs: `start()` does pre-flight, `compose up`, and waits on each service's own probe. */
+export class ComposeStack {
+  constructor(
+    readonly lab: string,
+    private readonly opts: ComposeStackOptions,
+  ) {}
+
+  private async prepare(): Promise<Prepared> {
+    loadComposeFile(this.lab); // no compose file: one line before touching any engine
+    const engine = await connectEngine();
+    const cli = requireComposeCli();
+    const text = fs.readFileSync(loadComposeFile(this.lab).file, 'utf8');
+    const credentials = ensureCredentials(path.join(this.opts.dir, 'credentials.env'), requiredVariables(text));
+    const env = { ...process.env, ...engine.composeEnv(), ...credentials };
+    const stack = loadComposeFile(this.lab, env);
+    const files = [stack.file];
+    if (this.opts.localImages) files.push(await writeLocalImagesOverride(engine, stack, path.join(this.opts.dir, 'local-images.yaml')));
+    return { engine, cli, stack, env, files };
+  }
+
+  async start(output: Output, opts: { recreateVolumes?: boolean } = {}): Promise<StartedComposeStack> {
+    const p = await this.prepare();
+    const { engine, cli, stack } = p;
+    output.info(pc.dim(`engine: ${engine.version.name} ${engine.version.version} (${engine.endpoint.source} ${engine.endpoint.address}) · compose: ${cli.name} ${cli.version}${this.opts.localImages ? ' · local images' : ''}`));
+    if (opts.recreateVolumes) await this.compose(p, ['down', '--volumes', '--remove-orphans'], output);
+    await preflight(engine, stack);
+    const done = output.progress().start(`compose up (project ${stack.project}, ${stack.services.length} services)`);
+    const up = await this.compose(p, ['up', '-d', '--remove-orphans'], output);
+    if (up.code !== 0) {
+      throw new LabError(`\`${cli.name} up\` failed for ${stack.project}: ${lastLines(up.stderr || up.stdout, 3).join(' | ')}`, 'Fix what it says, then run `lab up` again; `lab logs <lab>` shows the services\' output.');
+    }
+    done();
+    const started = new StartedComposeStack(p.engine, p.cli, p.stack, p.env, p.files);
+    await started.waitReady(output, this.opts.readyTimeoutMs ?? (Number(process.env.LAB_READY_TIMEOUT_S ?? 0) * 1000 || DEFAULT_READY_TIMEOUT_MS));
+    return started;
+  }
+
+  /** Connects to a stack `start()` left running, without touching it. */
+  async attach(): Promise<StartedComposeStack> {
+    const p = await this.prepare();
+    return new StartedComposeStack(p.engine, p.cli, p.stack, p.env, p.files);
+  }
+
+  /** Stops and removes the containers and network; with volumes, the data too. Works without the engine's help for nothing left behind. */
+  async stop(output: Output, opts: { volumes?: boolean } = {}): Promise<void> {
+    const p = await this.prepare();
+    const r = await this.compose(p, ['down', '--remove-orphans', ...(opts.volumes ? ['--volumes'] : [])], output);
+    if (r.code !== 0) throw new LabError(`\`${p.cli.name} down\` failed for ${p.stack.project}: ${lastLines(r.stderr, 3).join(' | ')}`, 'Run it again; `lab status` shows what is left.');
+  }
+
+  private compose(p: Prepared, args: string[], output: Output) {
+    return runCompose(p.cli, { project: p.stack.project, files: p.files, args, env: p.env, cwd: path.dirname(p.stack.file), onLine: (line) => output.info(pc.dim(`      ${line.slice(0, 120)}`)) });
+  }
+}
+
+export interface ServiceStatus {
+  service: string;
+  role?: string;
+  state: string;
+  ports: string;
+  memory?: string;
+  exitCode?: number;
+}
+
+/** A running stack: the only place connection details and clients come from. */
+export class StartedComposeStack {
+  constructor(
+    readonly engine: ConnectedEngine,
+    readonly cli: ComposeCli,
+    readonly stack: ComposeStackFile,
+    private readonly env: Record<string, string | undefined>,
+    readonly files: string[],
+  ) {}
+
+  get project(): string {
+    return this.stack.project;
+  }
+
+  service(name: string): ComposeService {
+    const s = this.stack.services.find((x) => x.name === name);
+    if (!s) throw new Error(`${this.stack.lab} has no service ${name}`);
+    return s;
+  }
+
+  private serviceByRole(role: string): ComposeService {
+    const s = this.stack.services.find((x) => x.role === role);
+    if (!s) throw new LabError(`${this.stack.lab}'s stack has no ${role} service.`);
+    return s;
+  }
+
+  /** The host address of a service's published container port (loopback when it binds all interfaces). */
+  hostPort(service: ComposeService, containerPort: number): { host: string; port: number } {
+    const p = service.ports.find((x) => x.containerPort === containerPort);
+    if (!p) throw new Error(`${service.name} does not publish port ${containerPort}`);
+    return { host: p.hostIp === '0.0.0.0' || p.hostIp === '::' ? '127.0.0.1' : p.hostIp, port: p.hostPort };
+  }
+
+  private environmentOf(service: ComposeService): Record<string, string> {
+    const raw = (this.stack.raw.services as Record<string, { environment?: Record<string, string> }>)[service.name]?.environment ?? {};
+    return raw;
+  }
+
+  postgresConnection(): PostgresConnection {
+    const s = this.serviceByRole('oltp');
+    const db = this.environmentOf(s).POSTGRES_DB ?? POSTGRES_USER;
+    return { ...this.hostPort(s, POSTGRES_PORT), user: POSTGRES_USER, password: this.env.LAB_POSTGRES_PASSWORD ?? '', database: db };
+  }
+
+  postgres(): StartedPostgres {
+    return new StartedPostgres(this.postgresConnection());
+  }
+
+  redis(): StartedRedis {
+    const s = this.serviceByRole('cache');
+    return new StartedRedis({ ...this.hostPort(s, REDIS_PORT), password: this.env.LAB_REDIS_PASSWORD });
+  }
+
+  kafka(): StartedKafka {
+    const { host, port } = this.hostPort(this.serviceByRole('stream'), KAFKA_PORT);
+    return new StartedKafka({ brokers: [`${host}:${port}`] });
+  }
+
+  /** The protocol-level readiness probe of a service, chosen by its role label. */
+  probeFor(service: ComposeService): () => Promise<void> {
+    const at = (port: number) => this.hostPort(service, port);
+    switch (service.role) {
+      case 'oltp':
+        return () => probePostgres(this.postgresConnection());
+      case 'cache':
+        return () => probeRedis({ ...at(REDIS_PORT), password: this.env.LAB_REDIS_PASSWORD });
+      case 'stream': {
+        const { host, port } = at(KAFKA_PORT);
+        return () => probeKafka({ brokers: [`${host}:${port}`] });
+      }
+      case 'objectStore': {
+        const { host, port } = at(9000);
+        return () => probeS3({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
+      }
+      case 'sql': {
+        const { host, port } = at(8080);
+        return () => probeTrino({ server: `http://${host}:${port}`, user: 'lab' });
+      }
+      case 'vectors': {
+        const { host, port } = at(8080);
+        return () => probeWeaviate({ url: `http://${host}:${port}` });
+      }
+      case 'catalog': {
+        const { host, port } = at(8181);
+        return () => probeHttp(`http://${host}:${port}/v1/config`);
+      }
+      case 'orchestrator': {
+        const { host, port } = at(4200);
+        return () => probeHttp(`http://${host}:${port}/api/health`);
+      }
+      default: {
+        const first = service.ports[0];
+        if (!first) return async () => undefined;
+        const { host, port } = at(first.containerPort);
+        return () => probeTcp(host, port);
+      }
+    }
+  }
+
+  private async container(service: string) {
+    const [info] = await this.engine.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${this.project}`, `${SERVICE_LABEL}=${service}`] } });
+    return info ? this.engine.docker.getContainer(info.Id) : undefined;
+  }
+
+  /** The last lines a service printed, for a failure message. */
+  async lastLogLines(service: string, lines = LOG_TAIL_LINES): Promise<string[]> {
+    const container = await this.container(service);
+    if (!container) return [];
+    const buf = (await container.logs({ stdout: true, stderr: true, tail: lines, follow: false })) as unknown as Buffer;
+    return demux(buf).split('\n').filter((l) => l.trim()).slice(-lines);
+  }
+
+  /** Streams a service's logs; resolves when the stream ends (follow: when the container stops or the caller aborts). */
+  async streamLogs(service: string, opts: { follow?: boolean; tail?: number; write: (text: string) => void; signal?: AbortSignal }): Promise<void> {
+    const container = await this.container(service);
+    if (!container) throw new LabError(`${this.stack.lab} has no container for ${service}.`, `Services: ${this.stack.services.map((s) => s.name).join(', ')}.`);
+    if (!opts.follow) {
+      const buf = (await container.logs({ stdout: true, stderr: true, tail: opts.tail ?? 200, follow: false, timestamps: false })) as unknown as Buffer;
+      opts.write(demux(buf));
+      return;
+    }
+    const stream = (await container.logs({ stdout: true, stderr: true, tail: opts.tail ?? 200, follow: true })) as NodeJS.ReadableStream & { destroy(): void };
+    await new Promise<void>((resolve) => {
+      const out = new PassThrough();
+      out.on('data', (c: Buffer) => opts.write(c.toString()));
+      this.engine.docker.modem.demuxStream(stream, out, out);
+      stream.on('end', resolve);
+      opts.signal?.addEventListener('abort', () => {
+        stream.destroy();
+        resolve();
+      });
+    });
+  }
+
+  async status(): Promise<ServiceStatus[]> {
+    const containers = await this.engine.docker.listContainers({ all: true, filters: { label: [`${PROJECT_LABEL}=${this.project}`] } });
+    const rows: ServiceStatus[] = [];
+    for (const s of this.stack.services) {
+      const c = containers.find((x) => x.Labels[SERVICE_LABEL] === s.name);
+      if (!c) {
+        rows.push({ service: s.name, role: s.role, state: 'absent', ports: '' });
+        continue;
+      }
+      const ports = c.Ports.filter((p) => p.PublicPort).map((p) => `${p.IP ?? '127.0.0.1'}:${p.PublicPort}->${p.PrivatePort}`).join(', ');
+      let memory: string | undefined;
+      let exitCode: number | undefined;
+      if (c.State === 'running') {
+        try {
+          const stats = (await this.engine.docker.getContainer(c.Id).stats({ stream: false })) as { memory_stats?: { usage?: number; limit?: number } };
+          const usage = stats.memory_stats?.usage;
+          if (usage) memory = `${Math.round(usage / 1024 ** 2)} MiB${stats.memory_stats?.limit ? ` / ${Math.round(stats.memory_stats.limit / 1024 ** 2)} MiB` : ''}`;
+        } catch {
+          // stats are a nicety; an engine without them still reports state
+        }
+      } else {
+        const inspect = await this.engine.docker.getContainer(c.Id).inspect();
+        exitCode = inspect.State.ExitCode;
+      }
+      rows.push({ service: s.name, role: s.role, state: c.State, ports, memory, exitCode });
+    }
+    return rows;
+  }
+
+  /** Waits until every service answers its probe; a service that exits or never answers fails with its last log lines. */
+  async waitReady(output: Output, timeoutMs: number): Promise<void> {
+    const t0 = performance.now();
+    const states = new Map(this.stack.services.map((s) => [s.name, 'starting']));
+    const width = Math.max(...this.stack.services.map((s) => s.name.length));
+    const render = () => {
+      if (!output.interactive) return;
+      const lines = this.stack.services.map((s) => {
+        const st = states.get(s.name)!;
+        return `  ${st === 'ready' ? pc.green('✓') : pc.yellow('…')} ${s.name.padEnd(width)} ${st}`;
+      });
+      process.stderr.write(`\x1b[2K${lines.join('\n\x1b[2K')}\n${pc.dim(`  waiting · ${formatMs(performance.now() - t0)}`)}\x1b[${lines.length}A\r`);
+    };
+    const ticker = setInterval(render, 250);
+    try {
+      await Promise.all(
+        this.stack.services.map(async (service) => {
+          const probe = this.probeFor(service);
+          const started = performance.now();
+          let lastError = 'no answer yet';
+          for (;;) {
+            try {
+              await probe();
+              states.set(service.name, `ready (${formatMs(performance.now() - started)})`);
+              if (!output.interactive) output.info(`  ${pc.green('✓')} ${service.name} ready ${pc.dim(`(${formatMs(performance.now() - started)})`)}`);
+              return;
+            } catch (err) {
+              lastError = (err as Error).message?.split('\n')[0] || String(err);
+            }
+            const container = await this.container(service.name);
+            const inspect = container ? await container.inspect() : undefined;
+            if (inspect && !inspect.State.Running && inspect.State.Status !== 'created') {
+              throw await this.exitedError(service.name, inspect.State.ExitCode, inspect.State.OOMKilled, output);
+            }
+            if (performance.now() - started > timeoutMs) {
+              await this.printLogs(service.name, output);
+              throw new LabError(
+                `${service.name} did not become ready within ${formatMs(timeoutMs)} (${lastError}).`,
+                `Its last log lines are above; \`lab logs ${this.stack.lab} ${service.name}\` shows more. A slow machine may need LAB_READY_TIMEOUT_S=600.`,
+              );
+            }
+            states.set(service.name, `starting (${formatMs(performance.now() - started)})`);
+            await new Promise((r) => setTimeout(r, 1_000));
+          }
+        }),
+      );
+    } finally {
+      clearInterval(ticker);
+      if (output.interactive) {
+        render();
+        process.stderr.write('\n'.repeat(this.stack.services.length + 1));
+      }
+    }
+  }
+
+  private async printLogs(service: string, output: Output): Promise<void> {
+    const lines = await this.lastLogLines(service).catch(() => []);
+    if (lines.length) {
+      output.info(pc.dim(`  last lines of ${service}:`));
+      for (const l of lines) output.info(pc.dim(`    ${l.slice(0, 200)}`));
+    }
+  }
+
+  async exitedError(service: string, exitCode: number, oomKilled: boolean, output: Output): Promise<LabError> {
+    await this.printLogs(service, output);
+    if (exitCode === 137 || oomKilled) {
+      return new LabError(
+        `${service} was killed (exit 137${oomKilled ? ', out of memory' : ''}): it needed more memory than its limit or the engine had.`,
+        `Give the engine more memory (or raise ${service}'s mem_limit in compose/${this.stack.lab}.yaml), then \`lab up ${this.stack.lab} --runtime docker\` again.`,
+      );
+    }
+    return new LabError(`${service} exited with code ${exitCode}.`, `Its last log lines are above; \`lab logs ${this.stack.lab} ${service}\` shows more.`);
+  }
+}
+
+function probeTcp(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: 2_000 }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.on('error', reject);
+    socket.on('timeout', () => {
+      socket.destroy();
+      reject(new Error(`no answer on ${host}:${port}`));
+    });
+  });
+}
+
+function lastLines(text: string, n: number): string[] {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).slice(-n);
+}
+
+/** Docker multiplexes stdout/stderr of a non-TTY container in 8-byte framed chunks. */
+function demux(buf: Buffer): string {
+  if (!Buffer.isBuffer(buf)) return String(buf);
+  let out = '';
+  let i = 0;
+  while (i + 8 <= buf.length && (buf[i] === 1 || buf[i] === 2) && buf[i + 1] === 0) {
+    const size = buf.readUInt32BE(i + 4);
+    out += buf.subarray(i + 8, i + 8 + size).toString();
+    i += 8 + size;
+  }
+  return i === 0 ? buf.toString() : out;
+}

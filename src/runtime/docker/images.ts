@@ -1,0 +1,189 @@
+import { execFile, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { stringify } from 'yaml';
+import { LabError } from '../../errors.js';
+import { formatMs, type Output } from '../../ui/output.js';
+import { COMPOSE_DIR, type ComposeStackFile } from './compose-file.js';
+import type { ConnectedEngine } from './engine.js';
+
+const execFileAsync = promisify(execFile);
+
+export const IMAGES_DIR = path.join(COMPOSE_DIR, 'images');
+export const BASE_IMAGE = 'localhost/lakehouse-lab/debian:bookworm';
+const DEBIAN_SUITE = 'bookworm';
+const DEFAULT_DEBIAN_MIRROR = 'http://deb.debian.org/debian';
+
+/** Which local recipe stands in for which pinned upstream image. */
+export const LOCAL_RECIPES: Record<string, string> = {
+  'postgres:16.4-bookworm': 'postgres',
+  'redis:7.4.1-bookworm': 'redis',
+  'apache/kafka:3.9.1': 'kafka',
+};
+
+export interface LocalImage {
+  service: string;
+  upstream: string;
+  recipe: string;
+  /** localhost/lakehouse-lab/<recipe>:<hash of the recipe>, so a changed recipe is rebuilt. */
+  tag: string;
+}
+
+function recipeHash(recipe: string): string {
+  const dir = path.join(IMAGES_DIR, recipe);
+  const hash = crypto.createHash('sha256');
+  for (const f of fs.readdirSync(dir).sort()) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** The local images a stack needs; a service whose image has no recipe is named, with what to do. */
+export function localImagesFor(stack: ComposeStackFile): LocalImage[] {
+  const missing = stack.services.filter((s) => !LOCAL_RECIPES[s.image]);
+  if (missing.length) {
+    throw new LabError(
+      `No local image recipe yet for ${missing.map((s) => `${s.name} (${s.image})`).join(', ')} in ${stack.lab}.`,
+      `Pull the upstream images instead (drop --local-images), or run ${stack.lab} on the local runtime.`,
+    );
+  }
+  return stack.services.map((s) => {
+    const recipe = LOCAL_RECIPES[s.image]!;
+    return { service: s.name, upstream: s.image, recipe, tag: `localhost/lakehouse-lab/${recipe}:${recipeHash(recipe)}` };
+  });
+}
+
+async function imageExists(engine: ConnectedEngine, tag: string): Promise<boolean> {
+  try {
+    await engine.docker.getImage(tag).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Follows a build or import stream to its end; an error in the stream rejects with the build's last lines. */
+function followProgress(engine: ConnectedEngine, stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
+  const tail: string[] = [];
+  return new Promise((resolve, reject) => {
+    engine.docker.modem.followProgress(
+      stream,
+      (err: Error | null, events: Array<{ error?: string }>) => {
+        const failed = err?.message ?? events.find((e) => e.error)?.error;
+        if (failed) reject(new Error(`${failed.trim()}\n${tail.join('\n')}`));
+        else resolve();
+      },
+      (event: { stream?: string; status?: string; error?: string }) => {
+        const text = (event.stream ?? event.status ?? '').trimEnd();
+        for (const line of text.split('\n')) {
+          if (!line.trim()) continue;
+          tail.push(line);
+          if (tail.length > 15) tail.shift();
+          onLine(line);
+        }
+      },
+    );
+  });
+}
+
+/** The Debian base every local image starts from: debootstrap into a folder, imported as an image. */
+async function buildBase(engine: ConnectedEngine, output: Output): Promise<void> {
+  if (await imageExists(engine, BASE_IMAGE)) return;
+  if (process.getuid?.() !== 0) {
+    throw new LabError('Building the Debian base image needs root (debootstrap creates device files).', 'Run `sudo lab images build <lab>` once; later builds reuse the base.');
+  }
+  try {
+    await execFileAsync('debootstrap', ['--version']);
+  } catch {
+    throw new LabError('debootstrap is not installed: it builds the Debian base of the local images.', 'Install it: `apt-get install debootstrap`.');
+  }
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-rootfs-'));
+  const done = output.progress().start(`base image ${BASE_IMAGE} (debootstrap ${DEBIAN_SUITE})`);
+  try {
+    await execFileAsync('debootstrap', ['--variant=minbase', DEBIAN_SUITE, root, process.env.LAB_DEBIAN_MIRROR ?? DEFAULT_DEBIAN_MIRROR], { maxBuffer: 64 * 1024 * 1024 });
+    const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [repo, tag] = BASE_IMAGE.split(/:(?=[^:]+$)/) as [string, string];
+    const stream = await engine.docker.importImage(tar.stdout as unknown as string, { repo, tag });
+    await followProgress(engine, stream, () => undefined);
+    if (!(await imageExists(engine, BASE_IMAGE))) {
+      // Podman's Docker-compatible import ignores `tag` and tags :latest; retag it as asked.
+      await engine.docker.getImage(`${repo}:latest`).tag({ repo, tag });
+      await engine.docker.getImage(`${repo}:latest`).remove().catch(() => undefined);
+    }
+    done('imported');
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** A build context: the recipe folder, plus jars from Maven Central when the recipe has a pom.xml. */
+async function prepareContext(recipe: string, output: Output): Promise<string> {
+  const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `lab-image-${recipe}-`));
+  fs.cpSync(path.join(IMAGES_DIR, recipe), ctx, { recursive: true });
+  if (fs.existsSync(path.join(ctx, 'pom.xml'))) {
+    const done = output.progress().start(`${recipe}: jars from Maven Central`);
+    try {
+      await execFileAsync('mvn', ['-q', '-B', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(ctx, 'libs')}`], { cwd: ctx, maxBuffer: 64 * 1024 * 1024 });
+    } catch (err) {
+      fs.rmSync(ctx, { recursive: true, force: true });
+      const e = err as NodeJS.ErrnoException & { stdout?: string };
+      if (e.code === 'ENOENT') throw new LabError(`Maven (mvn) is needed to fetch the ${recipe} image's jars.`, 'Install it: `apt-get install maven` (and a JDK).');
+      throw new LabError(`Fetching the ${recipe} image's jars from Maven Central failed: ${(e.stdout ?? e.message).trim().split('\n').slice(-3).join(' ')}`, 'Check that Maven Central is reachable (a proxy in ~/.m2/settings.xml?).');
+    }
+    done(`${fs.readdirSync(path.join(ctx, 'libs')).length} jars`);
+  }
+  return ctx;
+}
+
+/** Builds (once) every local image a stack needs; images already built from the same recipe are reused. */
+export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeStackFile, output: Output, opts: { force?: boolean } = {}): Promise<LocalImage[]> {
+  const images = localImagesFor(stack);
+  const todo: LocalImage[] = [];
+  for (const image of images) {
+    if (opts.force || !(await imageExists(engine, image.tag))) {
+      if (!todo.some((t) => t.tag === image.tag)) todo.push(image);
+    } else {
+      output.info(`  ✓ ${image.service}: ${image.tag} (already built)`);
+    }
+  }
+  if (todo.length === 0) return images;
+  await buildBase(engine, output);
+  for (const image of todo) {
+    const t0 = performance.now();
+    const ctx = await prepareContext(image.recipe, output);
+    const done = output.progress().start(`${image.service}: building ${image.tag}`);
+    try {
+      const stream = await engine.docker.buildImage(
+        { context: ctx, src: fs.readdirSync(ctx) },
+        { t: image.tag, dockerfile: 'Containerfile', networkmode: 'host', rm: true, forcerm: true, labels: { 'io.lakehouse-lab.recipe': image.recipe } },
+      );
+      await followProgress(engine, stream, (line) => {
+        if (/^(STEP|Step) \d+/.test(line)) output.info(`      ${line.slice(0, 110)}`);
+      });
+      done(formatMs(performance.now() - t0));
+    } catch (err) {
+      throw new LabError(`Building the local ${image.recipe} image failed: ${(err as Error).message.trim().split('\n').slice(-4).join(' | ')}`, 'Check that Debian\'s package mirror is reachable, then run `lab images build` again.');
+    } finally {
+      fs.rmSync(ctx, { recursive: true, force: true });
+    }
+  }
+  return images;
+}
+
+/** Writes the override file that swaps each upstream image for its local build; every image must exist. */
+export async function writeLocalImagesOverride(engine: ConnectedEngine, stack: ComposeStackFile, file: string): Promise<string> {
+  const images = localImagesFor(stack);
+  const absent = [];
+  for (const image of images) if (!(await imageExists(engine, image.tag))) absent.push(image);
+  if (absent.length) {
+    throw new LabError(
+      `The local images of ${stack.lab} are not built yet (${absent.map((i) => i.service).join(', ')}).`,
+      `Build them once with \`lab images build ${stack.lab}\` (from package registries only), then run this again.`,
+    );
+  }
+  const override = { services: Object.fromEntries(images.map((i) => [i.service, { image: i.tag }])) };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `# Generated by lab: ${stack.lab}'s services on images built locally by \`lab images build ${stack.lab}\`.\n${stringify(override)}`);
+  return file;
+}

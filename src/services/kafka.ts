@@ -1,0 +1,47 @@
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { waitFor } from './postgres.js';
+
+export const KAFKA_PORT = 9092;
+
+export interface KafkaConnection {
+  brokers: string[];
+  clientId?: string;
+}
+
+function kafkaClient(conn: KafkaConnection): Kafka {
+  return new Kafka({ clientId: conn.clientId ?? 'lakehouse-lab', brokers: conn.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 3_000, retry: { retries: 0 } });
+}
+
+/** Ready when a metadata request lists at least one broker and the controller. */
+export async function probeKafka(conn: KafkaConnection): Promise<void> {
+  const admin: Admin = kafkaClient(conn).admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    if (cluster.brokers.length === 0) throw new Error('the cluster lists no broker yet');
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export class KafkaService {
+  constructor(readonly connection: KafkaConnection) {}
+
+  async start(opts: { timeoutMs?: number } = {}): Promise<StartedKafka> {
+    await waitFor(() => probeKafka(this.connection), opts.timeoutMs ?? 120_000, 1_000);
+    return new StartedKafka(this.connection);
+  }
+}
+
+export class StartedKafka {
+  constructor(readonly connection: KafkaConnection) {}
+
+  get bootstrapServers(): string {
+    return this.connection.brokers.join(',');
+  }
+
+  /** A kafkajs client with retries, for producers, consumers and admin. */
+  client(clientId = 'lakehouse-lab'): Kafka {
+    return new Kafka({ clientId, brokers: this.connection.brokers, logLevel: logLevel.NOTHING });
+  }
+}

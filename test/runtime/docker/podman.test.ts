@@ -1,0 +1,175 @@
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import Docker from 'dockerode';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadLab } from '../../../src/lab/load.js';
+import { ComposeStack, PROJECT_LABEL } from '../../../src/runtime/docker/compose-stack.js';
+import { consoleOutput } from '../../../src/ui/output.js';
+import { lab, scratchDir } from '../../helpers.js';
+import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
+
+// These tests need a container engine; Podman from Debian's packages serves one here (DESIGN.md).
+const unavailable = podmanUnavailable();
+if (unavailable) console.warn(`\n[skipped] docker runtime tests on Podman: ${unavailable}\n`);
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** What the engine still holds for a compose project: must be nothing after `down --volumes`. */
+async function leftovers(docker: Docker, project: string): Promise<string[]> {
+  const filters = { label: [`${PROJECT_LABEL}=${project}`] };
+  const [containers, volumes, networks] = await Promise.all([docker.listContainers({ all: true, filters }), docker.listVolumes({ filters }), docker.listNetworks({ filters })]);
+  return [
+    ...containers.map((c) => `container ${c.Names.join(',')}`),
+    ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`),
+    ...networks.filter((n) => n.Name.startsWith(project)).map((n) => `network ${n.Name}`),
+  ];
+}
+
+describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', () => {
+  let engine: PodmanEngine;
+  let docker: Docker;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    engine = await startPodman();
+    docker = new Docker({ socketPath: engine.socket });
+    env = { ...engine.env, LAB_LOCAL_IMAGES: '1' };
+  }, 60_000);
+
+  afterAll(async () => {
+    await engine?.stop();
+  }, 30_000);
+
+  it('builds the local images from package registries once, then reuses them', async () => {
+    const cwd = scratchDir('images');
+    for (const name of ['month1', 'month5']) {
+      const r = await lab(['images', 'build', name], { cwd, env, timeoutMs: 900_000 });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`local images? for ${name} ready`));
+    }
+    const again = await lab(['images', 'build', 'month5'], { cwd, env });
+    expect(again.stderr).toMatch(/kafka: localhost\/lakehouse-lab\/kafka:\w+ \(already built\)/);
+    expect(again.stderr).toMatch(/redis: .* \(already built\)/);
+  }, 1_200_000);
+
+  it('month1: up → seed through Postgres → reference solutions pass → reset → down leaves nothing', async () => {
+    const cwd = scratchDir('docker-month1');
+    const month1 = await loadLab('month1');
+    const ports = { LAB_POSTGRES_PORT: String(await freePort()) };
+    const up = await lab(['up', 'month1', '--runtime', 'docker'], { cwd, env: { ...env, ...ports } });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/month1 is up on the docker runtime/);
+    expect(up.stderr).toMatch(/postgres ready/);
+    expect(up.stderr).toMatch(/compose: /);
+
+    // Credentials: generated per lab, readable by the user only, never printed.
+    const credentials = path.join(cwd, '.lab', 'month1', 'docker', 'credentials.env');
+    expect(fs.statSync(credentials).mode & 0o777).toBe(0o600);
+    const password = /LAB_POSTGRES_PASSWORD=(\S+)/.exec(fs.readFileSync(credentials, 'utf8'))![1]!;
+    expect(up.stdout + up.stderr).not.toContain(password);
+
+    const status = await lab(['status', 'month1'], { cwd, env });
+    expect(status.stdout).toMatch(new RegExp(`postgres\\s+oltp\\s+ready\\s+running · 127\\.0\\.0\\.1:${ports.LAB_POSTGRES_PORT}->5432 · \\d+ MiB`));
+
+    const templates = await lab(['check', 'month1', '--json'], { cwd, env });
+    expect(JSON.parse(templates.stdout)).toMatchObject({ runtime: 'docker', score: 0, max: month1.exercises.length });
+    for (const ex of month1.exercises) expect((await lab(['solution', 'month1', ex.id, '--apply'], { cwd, env })).code).toBe(0);
+    const solved = await lab(['check', 'month1', '--json'], { cwd, env });
+    expect(JSON.parse(solved.stdout)).toMatchObject({ runtime: 'docker', score: month1.exercises.length });
+
+    const logs = await lab(['logs', 'month1', 'postgres', '--tail', '5'], { cwd, env });
+    expect(logs.code).toBe(0);
+    expect(logs.stdout).toMatch(/database system is ready to accept connections/);
+
+    const mine = path.join(cwd, 'workspace', 'month1', month1.exercises[0]!.id, month1.exercises[0]!.def.file);
+    fs.appendFileSync(mine, '\n-- my note\n');
+    const reset = await lab(['reset', 'month1'], { cwd, env: { ...env, ...ports } });
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stderr).toMatch(/Removing volume lab-month1_postgres-data/);
+    expect(fs.readFileSync(mine, 'utf8')).toMatch(/-- my note/);
+    const after = await lab(['check', 'month1', '--json'], { cwd, env });
+    expect(JSON.parse(after.stdout).score).toBe(month1.exercises.length);
+
+    const down = await lab(['down', 'month1', '--volumes'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers(docker, 'lab-month1')).toEqual([]);
+    expect(fs.existsSync(mine)).toBe(true);
+  }, 600_000);
+
+  it('pre-flight: a taken port names the port, the service, and how to move it', async () => {
+    const cwd = scratchDir('docker-port');
+    const blocker = net.createServer();
+    const port = await freePort();
+    await new Promise<void>((r) => blocker.listen(port, '127.0.0.1', () => r()));
+    try {
+      const r = await lab(['up', 'month1', '--runtime', 'docker'], { cwd, env: { ...env, LAB_POSTGRES_PORT: String(port) } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(new RegExp(`error: Port ${port} on 127\\.0\\.0\\.1, wanted by postgres, is already in use\\.`));
+      expect(r.stderr).toMatch(new RegExp(`LAB_POSTGRES_PORT=${port + 1} lab up month1 --runtime docker`));
+      expect(await leftovers(docker, 'lab-month1')).toEqual([]);
+    } finally {
+      blocker.close();
+    }
+  }, 120_000);
+
+  it('month5: Kafka and Redis come up, a message goes through Kafka, a value through Redis, and down leaves nothing', async () => {
+    const dir = path.join(scratchDir('docker-month5'), '.lab', 'month5', 'docker');
+    const saved = { ...process.env };
+    Object.assign(process.env, env, { LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) });
+    const output = consoleOutput({ quiet: true });
+    const stack = new ComposeStack('month5', { dir, localImages: true });
+    try {
+      const started = await stack.start(output);
+      const kafka = started.kafka().client('podman-test');
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1 }], waitForLeaders: true });
+      await admin.disconnect();
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: 'payments', messages: [{ key: 'card-42', value: JSON.stringify({ amount: 12.5 }) }] });
+      await producer.disconnect();
+      const consumer = kafka.consumer({ groupId: 'podman-test' });
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'payments', fromBeginning: true });
+      const received = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no message within 60 s')), 60_000);
+        void consumer.run({
+          eachMessage: async ({ message }) => {
+            clearTimeout(timer);
+            resolve(`${message.key?.toString()}=${message.value?.toString()}`);
+          },
+        });
+      });
+      await consumer.disconnect();
+      expect(received).toBe('card-42={"amount":12.5}');
+
+      const redis = await started.redis().client();
+      await redis.hSet('features:card-42', { txn_count_1h: '3', avg_amount: '12.5' });
+      expect(await redis.hGetAll('features:card-42')).toEqual({ txn_count_1h: '3', avg_amount: '12.5' });
+      await redis.quit();
+
+      // The password is required: a client without it is refused.
+      const { createClient } = await import('redis');
+      const anonymous = createClient({ socket: { ...started.hostPort(started.service('redis'), 6379), reconnectStrategy: false } });
+      anonymous.on('error', () => undefined);
+      await anonymous.connect();
+      await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
+      await anonymous.disconnect();
+    } finally {
+      await stack.stop(output, { volumes: true });
+      process.env = saved;
+    }
+    expect(await leftovers(docker, 'lab-month5')).toEqual([]);
+  }, 600_000);
+});
