@@ -211,7 +211,7 @@ async function runPython(stack: StartedStack, ex: LoadedExercise, targets: RunTa
     fs.rmSync(outputFile, { force: true });
     jobs.push({ inputDir, outputFile });
   }
-  const outcome = await stack.python.runSolution({ moduleFile: run.file, library: ex.def.library ?? 'pandas', jobs, timeoutMs: run.timeoutMs * targets.length });
+  const outcome = await stack.python.runSolution({ moduleFile: run.file, library: ex.def.library ?? 'pandas', jobs, timeoutMs: run.timeoutMs });
   try {
     // Outputs written before a failure are still good: load them so their checks can run.
     for (const [index, t] of targets.entries()) {

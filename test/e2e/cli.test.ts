@@ -184,6 +184,7 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
     fs.writeFileSync(wsFile(cwd, ex.id), 'import time\n\n\ndef solve(orders):\n    time.sleep(600)\n');
     const r = await lab(['check', 'month1', ex.id, '--timeout', '2'], { cwd });
     expect(r.stdout).toMatch(/stopped after 2 s: solve\(\) was still running/);
+    fs.copyFileSync(ex.templateFile, wsFile(cwd, ex.id));
   });
 
   it('a deleted workspace file is reported, then re-created on request and listed', async () => {
@@ -257,7 +258,7 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
   it('watch re-grades an exercise when its file is saved', async () => {
     const ex = month1.exercises[0]!;
     fs.copyFileSync(ex.templateFile, wsFile(cwd, ex.id));
-    const child = spawn(process.execPath, [CLI, 'watch', 'month1'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(process.execPath, [CLI, 'watch', 'month1', '--timeout', '20'], { cwd, env: { ...process.env, NO_COLOR: '1' } });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     const waitFor = async (re: RegExp, ms = 120_000) => {
