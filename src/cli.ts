@@ -99,7 +99,8 @@ program
   .option('--json', 'print one JSON object (the contract other tools read) instead of the report')
   .option('--junit <file>', 'also write a JUnit XML report to <file>')
   .option('--timeout <seconds>', 'stop a solution that runs longer than this (default 20 s for SQL, 60 s for Python)')
-  .addHelpText('after', examples(['lab check month1', 'lab check month1 03', 'lab check month1 --json', 'lab check month1 --junit report.xml']) + '\nExit code 0 only when every selected check passes.\n')
+  .option('--fresh', 'run every solution again, even those unchanged since their last check')
+  .addHelpText('after', examples(['lab check month1', 'lab check month1 03', 'lab check month1 --json', 'lab check month1 --junit report.xml', 'lab check month1 --fresh']) + '\nExit code 0 only when every selected check passes.\nAn exercise whose file, data and checks are unchanged since its last check keeps that result\n(it would be the same); --fresh runs everything again.\n')
   .action(action((lab: string, exercise: string | undefined, flags) => checkCommand(context(Boolean(flags.json)), lab, exercise, flags)));
 
 program

@@ -9,6 +9,7 @@ export interface CheckFlags {
   json?: boolean;
   junit?: string;
   timeout?: string;
+  fresh?: boolean;
 }
 
 export function parseTimeout(value: string | undefined): number | undefined {
@@ -24,8 +25,11 @@ export async function checkCommand(ctx: CommandContext, labName: string, exercis
   const timeoutMs = parseTimeout(flags.timeout);
   const { stack, labState } = await attachStack(ctx, lab);
   if (!flags.json) ctx.output.result(pc.dim(`checking ${lab.name} on the ${stack.runtime} runtime · seed ${labState.seed} (${labState.scale}) and a hidden seed`));
+  const reused: string[] = [];
   const report = await gradeLab(stack, ctx.paths, exercises, {
     timeoutMs,
+    fresh: flags.fresh,
+    onReused: (id) => reused.push(id),
     onExercise: (result) => {
       if (!flags.json) ctx.output.result(prettyExercise(result));
     },
@@ -33,6 +37,9 @@ export async function checkCommand(ctx: CommandContext, labName: string, exercis
   recordProgress(ctx, lab, report.exercises);
   if (flags.junit) writeJunit(flags.junit, report);
   if (flags.json) ctx.output.result(jsonReport(report));
-  else ctx.output.result(prettySummary(report));
+  else {
+    if (reused.length) ctx.output.result(pc.dim(`${reused.length} of ${exercises.length} unchanged since their last check (file, data and checks): results reused; --fresh re-runs them`));
+    ctx.output.result(prettySummary(report));
+  }
   return report.exercises.every((e) => e.passed) ? 0 : 1;
 }

@@ -1,8 +1,9 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { LoadedExercise, LoadedLab } from '../lab/load.js';
-import type { LabPaths } from '../paths.js';
+import { COMPILED_LABS_DIR, type LabPaths } from '../paths.js';
 import type { Dataset, StartedStack } from '../runtime/runtime.js';
 import { QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
 import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
@@ -35,32 +36,41 @@ export interface LabReport {
 export interface GradeOptions {
   /** Overrides every exercise's time limit. */
   timeoutMs?: number;
+  /** Re-run every solution even when nothing it depends on changed since the last check. */
+  fresh?: boolean;
+  /** Told which exercises were not re-run because nothing they depend on changed. */
+  onReused?: (id: string) => void;
   onExercise?: (result: ExerciseResult) => void;
 }
 
 /** Why a solution produced no result: shown to the learner as file:line: message. */
 class SolutionFailure extends Error {}
 
+/** How many exercises of a kind grade at once: Python runs in its own process beside DuckDB's queries. */
+const LANES: Record<ExerciseLoadKind, number> = { sql: 1, python: 1 };
+type ExerciseLoadKind = 'sql' | 'python';
+
 export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: LoadedExercise[], opts: GradeOptions = {}): Promise<LabReport> {
-  // Python solutions run in their own process: start them one after another in the background,
-  // so they overlap the SQL exercises graded in this process; results are still reported in order.
-  const background = new Map<LoadedExercise, Promise<ExerciseResult>>();
-  let chain: Promise<unknown> = Promise.resolve();
-  for (const ex of exercises.filter((e) => e.def.kind === 'python')) {
-    const graded = chain.catch(() => undefined).then(() => gradeExercise(stack, paths, ex, opts));
+  // One lane per kind: DuckDB already uses every core (two SQL lanes measured no faster), Python overlaps it;
+  // results are still reported in exercise order as they complete.
+  const lanes = new Map<string, Promise<unknown>>();
+  const pending = exercises.map((ex, i) => {
+    const kind = ex.def.kind;
+    const lane = `${kind}:${exercises.filter((e, j) => j < i && e.def.kind === kind).length % LANES[kind]}`;
+    const graded = (lanes.get(lane) ?? Promise.resolve()).catch(() => undefined).then(() => gradeExercise(stack, paths, ex, opts));
     graded.catch(() => undefined); // awaited below, in order; this only keeps an early failure from being "unhandled"
-    background.set(ex, graded);
-    chain = graded;
-  }
+    lanes.set(lane, graded);
+    return graded;
+  });
   const results: ExerciseResult[] = [];
   try {
-    for (const ex of exercises) {
-      const result = await (background.get(ex) ?? gradeExercise(stack, paths, ex, opts));
+    for (const graded of pending) {
+      const result = await graded;
       results.push(result);
       opts.onExercise?.(result);
     }
   } finally {
-    await chain.catch(() => undefined); // never leave a Python run behind a thrown error
+    await Promise.allSettled(pending); // never leave a run behind a thrown error
   }
   return {
     lab: stack.lab.name,
@@ -71,7 +81,57 @@ export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: 
   };
 }
 
+/** Everything a grade depends on; the same fingerprint means the same result. */
+function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: string, timeoutMs: number): string {
+  const hash = crypto.createHash('sha256');
+  hash.update(GRADER_FINGERPRINT).update(source).update(fs.readFileSync(ex.solutionFile)).update(String(timeoutMs));
+  const compiledCheck = path.join(COMPILED_LABS_DIR, stack.lab.name, 'exercises', ex.id, 'check.js');
+  if (fs.existsSync(compiledCheck)) hash.update(fs.readFileSync(compiledCheck));
+  for (const d of stack.datasets) hash.update(`${d.seed}/${d.scale}/${d.sql.file}/${fs.statSync(d.sql.file).mtimeMs}`);
+  if (stack.lab.def.pythonRequirements) hash.update(fs.readFileSync(path.join(stack.lab.dir, stack.lab.def.pythonRequirements)));
+  return hash.digest('hex');
+}
+
+/** The grader's own code: a new version of it grades afresh. */
+const GRADER_FINGERPRINT = (() => {
+  const hash = crypto.createHash('sha256');
+  const dir = path.dirname(fileURLToPath(import.meta.url));
+  for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) hash.update(fs.readFileSync(path.join(dir, f)));
+  return hash.digest('hex');
+})();
+
+/**
+ * Grades an exercise, or reuses the last grade when nothing it depends on changed (the learner's
+ * file, the reference, the checks, the data, the grader): a check after editing one file re-runs one.
+ */
 export async function gradeExercise(stack: StartedStack, paths: LabPaths, ex: LoadedExercise, opts: GradeOptions = {}): Promise<ExerciseResult> {
+  const file = learnerFile(paths, stack.lab, ex);
+  if (!fs.existsSync(file)) return runGrade(stack, paths, ex, opts);
+  const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
+  const key = gradeFingerprint(stack, ex, fs.readFileSync(file, 'utf8'), timeoutMs);
+  const store = path.join(stack.datasets[0]!.cacheDir, 'grades', `${ex.id}.json`);
+  if (!opts.fresh) {
+    try {
+      const saved = JSON.parse(fs.readFileSync(store, 'utf8')) as { key: string; result: ExerciseResult };
+      if (saved.key === key) {
+        opts.onReused?.(ex.id);
+        return saved.result;
+      }
+    } catch {
+      // no grade saved yet, or an unreadable one: grade
+    }
+  }
+  const result = await runGrade(stack, paths, ex, opts);
+  // A timeout depends on how busy the machine was: grade that one again next time.
+  if (!result.checks.some((c) => /stopped after/.test(c.message))) {
+    fs.mkdirSync(path.dirname(store), { recursive: true });
+    fs.writeFileSync(`${store}.${process.pid}.tmp`, JSON.stringify({ key, result }));
+    fs.renameSync(`${store}.${process.pid}.tmp`, store);
+  }
+  return result;
+}
+
+async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise, opts: GradeOptions): Promise<ExerciseResult> {
   const lab = stack.lab;
   const rel = workspaceRelative(lab, ex);
   const file = learnerFile(paths, lab, ex);

@@ -30,7 +30,7 @@ export async function attachLabPython(paths: LabPaths, lab: LoadedLab): Promise<
   const venv = labVenv(paths, lab);
   if (!venv) return undefined;
   if (!venv.isCurrent()) throw new LabError(`${lab.name}'s Python venv is missing or out of date.`, `Run \`lab up ${lab.name}\` to create it.`);
-  return venv.start();
+  return venv.attach();
 }
 
 export function describeLabPython(paths: LabPaths, lab: LoadedLab): { state: 'ready' | 'missing'; detail: string } | undefined {

@@ -73,6 +73,25 @@ describe('a learner\'s journey through month1', () => {
     expect(list.stdout).toMatch(new RegExp(`month1\\s+${month1.exercises.length}\\s+${month1.exercises.length}/${month1.exercises.length}\\s+up`));
   });
 
+  it('re-runs only what changed since the last check, and everything with --fresh', async () => {
+    const n = month1.exercises.length;
+    const same = await lab(['check', 'month1'], { cwd });
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(new RegExp(`${n} of ${n} unchanged since their last check`));
+    const ex = month1.exercises.find((e) => e.def.kind === 'sql')!;
+    fs.appendFileSync(wsFile(cwd, ex.id), '\n-- a comment changes the file\n');
+    const edited = await lab(['check', 'month1'], { cwd });
+    expect(edited.stdout).toMatch(new RegExp(`${n - 1} of ${n} unchanged`));
+    // A change that breaks it is graded, not reused.
+    fs.writeFileSync(wsFile(cwd, ex.id), 'SELECT 1 AS nothing');
+    const broken = await lab(['check', 'month1', ex.id], { cwd });
+    expect(broken.code).toBe(1);
+    fs.copyFileSync(ex.solutionFile, wsFile(cwd, ex.id));
+    const fresh = await lab(['check', 'month1', '--fresh'], { cwd });
+    expect(fresh.code).toBe(0);
+    expect(fresh.stdout).not.toMatch(/unchanged since/);
+  });
+
   it('resets the data and keeps the learner\'s files', async () => {
     const file = wsFile(cwd, month1.exercises[0]!.id);
     fs.appendFileSync(file, '\n-- my notes\n');

@@ -44,6 +44,15 @@ export class PythonVenv {
     return started;
   }
 
+  /** The venv `up` made, without the import probe: check and watch start on every call and `up` already probed. */
+  attach(): StartedPythonVenv {
+    const python = path.join(this.dir, 'bin', 'python');
+    if (!this.isCurrent() || !fs.existsSync(python)) {
+      throw new LabError('The lab\'s Python venv is missing or out of date.', 'Run `lab up <lab>` to create it.');
+    }
+    return new StartedPythonVenv(python);
+  }
+
   private async install(onLine?: (line: string) => void): Promise<void> {
     const python = systemPython();
     const version = pythonVersion(python);

@@ -17,8 +17,8 @@ def solve(orders, order_items):
     current = current[current["status"] != "cancelled"]
 
     items = order_items[order_items["order_id"].isin(current["order_id"])]
-    discount = items["discount"].astype(float).fillna(0)  # Decimal objects and None -> float and NaN
-    value = items["quantity"] * items["unit_price"].astype(float) * (1 - discount)
+    discount = items["discount"].fillna(0)  # NaN where there was no discount
+    value = items["quantity"] * items["unit_price"] * (1 - discount)
     order_value = value.groupby(items["order_id"]).sum().rename("value")
 
     per_order = current[["order_id", "customer_id", "ordered_at"]].merge(
