@@ -4,7 +4,11 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
+import { LabError } from '../errors.js';
 import { listLabNames, loadLab, type LoadedLab } from '../lab/load.js';
+import { findComposeCli } from '../runtime/docker/compose-cli.js';
+import { composeLabs, formatBytes, loadComposeFile, totalMemoryBytes } from '../runtime/docker/compose-file.js';
+import { connectEngine, findEngine } from '../runtime/docker/engine.js';
 import { MIN_PYTHON, pythonVersion, systemPython } from '../services/python/python.js';
 import type { CommandContext } from './context.js';
 
@@ -39,11 +43,6 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
-function containerEngine(): string | undefined {
-  if (process.env.DOCKER_HOST) return `DOCKER_HOST=${process.env.DOCKER_HOST}`;
-  const candidates = ['/var/run/docker.sock', path.join(process.env.XDG_RUNTIME_DIR ?? '/run/user/0', 'podman', 'podman.sock'), '/run/podman/podman.sock'];
-  return candidates.find((c) => fs.existsSync(c));
-}
 
 export async function diagnose(labs: LoadedLab[]): Promise<Finding[]> {
   const needPython = labs.some((l) => l.def.needs.python);
@@ -73,14 +72,49 @@ export async function diagnose(labs: LoadedLab[]): Promise<Finding[]> {
     fix: 'Install a JDK 17+ (Debian/Ubuntu: apt-get install openjdk-17-jdk-headless).',
   });
 
-  const engine = containerEngine();
+  // The docker runtime: an engine that answers, and a compose CLI that reaches it.
+  let engineDetail = 'no DOCKER_HOST, Docker socket or Podman socket';
+  let engineOk = false;
+  let engineMemory: number | undefined;
+  if (findEngine()) {
+    try {
+      const engine = await connectEngine();
+      engineOk = true;
+      engineMemory = engine.version.memTotalBytes;
+      engineDetail = `${engine.version.name} ${engine.version.version} at ${engine.endpoint.address} (${formatBytes(engine.version.memTotalBytes)})`;
+    } catch (err) {
+      engineDetail = err instanceof LabError ? err.message : String(err);
+    }
+  }
   findings.push({
     item: 'container engine (docker runtime only)',
-    ok: Boolean(engine),
+    ok: engineOk,
     required: false,
-    detail: engine ?? 'no Docker or Podman socket found',
-    fix: 'Optional: install Docker or Podman for `--runtime docker`; the local runtime needs none.',
+    detail: engineDetail,
+    fix: 'Optional: Docker, or Podman serving the Docker API (`podman system service --time=0 unix:///run/podman/podman.sock &` and DOCKER_HOST=unix:///run/podman/podman.sock); the local runtime needs none.',
   });
+  const compose = findComposeCli();
+  findings.push({
+    item: 'compose CLI (docker runtime only)',
+    ok: Boolean(compose),
+    required: false,
+    detail: compose ? `${compose.name} ${compose.version}` : 'none of `docker compose`, `docker-compose`, `podman compose`',
+    fix: 'Optional: `apt-get install docker-compose`, or the Docker Compose plugin.',
+  });
+  if (engineOk) {
+    for (const lab of labs) {
+      if (!composeLabs().includes(lab.name)) continue;
+      const stack = loadComposeFile(lab.name, process.env);
+      const need = totalMemoryBytes(stack);
+      findings.push({
+        item: `engine memory for ${lab.name}'s stack`,
+        ok: (engineMemory ?? 0) >= need,
+        required: false,
+        detail: `needs ${formatBytes(need)}, engine has ${formatBytes(engineMemory ?? 0)}`,
+        fix: `Give the engine at least ${formatBytes(need + 1024 ** 3)}, or use the local runtime.`,
+      });
+    }
+  }
 
   const freeGiB = os.freemem() / 2 ** 30;
   findings.push({

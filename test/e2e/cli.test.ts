@@ -252,6 +252,16 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
     expect(doctor.stdout).toMatch(/✗ Python 3\.9\+ with venv\s+\/nonexistent\/python3 not found\n\s+fix: Install Python 3/);
   });
 
+  it('the docker runtime without an engine is one line pointing at --runtime local', async () => {
+    const env = { DOCKER_HOST: 'unix:///nonexistent/docker.sock' };
+    const r = await lab(['up', 'month1', '--runtime', 'docker'], { cwd: scratchDir('noengine'), env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\nerror: The container engine at \/nonexistent\/docker\.sock \(DOCKER_HOST\) does not answer[^\n]*\nhint: [^\n]*--runtime local[^\n]*\n$/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const remote = await lab(['up', 'month1', '--runtime', 'cloud'], { cwd: scratchDir('badruntime') });
+    expectOneLineError(remote.stderr, /Unknown runtime 'cloud'/);
+  });
+
   it('check before up, in a fresh folder, says how to start', async () => {
     const r = await lab(['check', 'month1'], { cwd: scratchDir('fresh') });
     expect(r.code).toBe(1);
