@@ -3,6 +3,7 @@ import type { RuntimeName } from '../lab/define.js';
 import type { LabPaths } from '../paths.js';
 import { DockerRuntime } from './docker/docker-runtime.js';
 import { LocalRuntime } from './local/local-runtime.js';
+import { RemoteRuntime } from './remote/remote-runtime.js';
 import type { Runtime } from './runtime.js';
 
 const RUNTIMES: RuntimeName[] = ['local', 'docker', 'remote'];
@@ -24,8 +25,5 @@ export interface RuntimeOptions {
 export function getRuntime(name: RuntimeName, paths: LabPaths, opts: RuntimeOptions = {}): Runtime {
   if (name === 'local') return new LocalRuntime(paths);
   if (name === 'docker') return new DockerRuntime(paths, opts);
-  throw new LabError(
-    `The ${name} runtime is not available in this version of lakehouse-lab.`,
-    'Use the local runtime (the default) or the docker runtime: `--runtime local` or `--runtime docker`.',
-  );
+  return new RemoteRuntime(paths);
 }

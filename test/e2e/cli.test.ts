@@ -262,6 +262,12 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
     expectOneLineError(remote.stderr, /Unknown runtime 'cloud'/);
   });
 
+  it('the remote runtime without endpoints names the variables to set', async () => {
+    const r = await lab(['up', 'month1', '--runtime', 'remote'], { cwd: scratchDir('noremote'), env: { LAB_REMOTE_NAMESPACE: 'alice' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/\nerror: month1 on the remote runtime needs a postgres endpoint[^\n]*\nhint: +Set LAB_REMOTE_POSTGRES_URL \(credentials: LAB_REMOTE_POSTGRES_PASSWORD\)/);
+  });
+
   it('check before up, in a fresh folder, says how to start', async () => {
     const r = await lab(['check', 'month1'], { cwd: scratchDir('fresh') });
     expect(r.code).toBe(1);

@@ -8,7 +8,7 @@ import { DatasetStore } from '../dataset-store.js';
 import { attachLabPython, describeLabPython, startLabPython } from '../lab-python.js';
 import { HIDDEN_SCALE, hiddenSeed, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { ComposeStack, type StartedComposeStack } from './compose-stack.js';
-import { seedThroughPostgres } from './postgres-source.js';
+import { seedThroughPostgres, sourceHasData } from './postgres-source.js';
 
 interface DockerSettings {
   localImages: boolean;
@@ -73,12 +73,7 @@ export class DockerRuntime implements Runtime {
 
   private async sourceIsEmpty(lab: LoadedLab, services: StartedComposeStack): Promise<boolean> {
     if (!services.stack.services.some((s) => s.role === 'oltp')) return false;
-    const first = lab.def.tables[0];
-    if (!first) return false;
-    return services.postgres().withClient(async (client) => {
-      const r = await client.query('SELECT to_regclass($1) AS t', [`public.${first}`]);
-      return r.rows[0]?.t === null;
-    });
+    return !(await sourceHasData(lab, services.postgres()));
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {

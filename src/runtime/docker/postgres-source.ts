@@ -23,24 +23,26 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * are bulk-loaded into Postgres (COPY FROM STDIN) as the "production" database, and the dataset
  * the exercises query is then extracted back out of Postgres (COPY TO STDOUT) — an EL job.
  */
-export function seedThroughPostgres(lab: LoadedLab, postgres: StartedPostgres): SeedInto {
+export function seedThroughPostgres(lab: LoadedLab, postgres: StartedPostgres, schema = 'public'): SeedInto {
   return async (session: SqlSession, opts) => {
     await lab.def.seed(session, { seed: opts.seed, scale: opts.scale });
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-pg-'));
     try {
       await postgres.withClient(async (client) => {
         await client.query("SET TIME ZONE 'UTC'");
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
         for (const table of lab.def.tables) {
           const columns = (await session.queryObjects(`DESCRIBE ${table}`)) as Array<{ column_name: string; column_type: string }>;
           const csv = path.join(tmp, `${table}.csv`);
           await session.run(`COPY ${table} TO '${csv}' (FORMAT csv, HEADER true)`);
-          await client.query(`DROP TABLE IF EXISTS ${q(table)} CASCADE`);
-          await client.query(`CREATE TABLE ${q(table)} (${columns.map((c) => `${q(c.column_name)} ${postgresType(c.column_type)}`).join(', ')})`);
-          await postgres.copyIn(client, q(table), csv);
-          await client.query(`ANALYZE ${q(table)}`);
+          const target = `${q(schema)}.${q(table)}`;
+          await client.query(`DROP TABLE IF EXISTS ${target} CASCADE`);
+          await client.query(`CREATE TABLE ${target} (${columns.map((c) => `${q(c.column_name)} ${postgresType(c.column_type)}`).join(', ')})`);
+          await postgres.copyIn(client, target, csv);
+          await client.query(`ANALYZE ${target}`);
 
           // Extract: what the learner analyses is what came out of the source database.
-          await postgres.copyOut(client, `SELECT * FROM ${q(table)}`, csv);
+          await postgres.copyOut(client, `SELECT * FROM ${target}`, csv);
           const spec = columns.map((c) => `'${c.column_name}': '${c.column_type}'`).join(', ');
           await session.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_csv('${csv}', header = true, columns = {${spec}}, allow_quoted_nulls = false, auto_detect = false)`);
           opts.onTable(table, Number(await session.scalar(`SELECT count(*) FROM ${table}`)));
@@ -50,4 +52,14 @@ export function seedThroughPostgres(lab: LoadedLab, postgres: StartedPostgres): 
       fs.rmSync(tmp, { recursive: true, force: true });
     }
   };
+}
+
+/** Whether the source holds the lab's first table yet (fresh volumes, or a namespace never seeded). */
+export async function sourceHasData(lab: LoadedLab, postgres: StartedPostgres, schema = 'public'): Promise<boolean> {
+  const first = lab.def.tables[0];
+  if (!first) return true;
+  return postgres.withClient(async (client) => {
+    const r = await client.query('SELECT to_regclass($1) AS t', [`${q(schema)}.${q(first)}`]);
+    return r.rows[0]?.t !== null;
+  });
 }

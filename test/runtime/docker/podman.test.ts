@@ -5,6 +5,8 @@ import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../../src/lab/load.js';
 import { ComposeStack, PROJECT_LABEL } from '../../../src/runtime/docker/compose-stack.js';
+import { cleanNamespace } from '../../../src/runtime/remote/remote-runtime.js';
+import { loadRemoteConfig } from '../../../src/runtime/remote/config.js';
 import { consoleOutput } from '../../../src/ui/output.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
@@ -122,6 +124,64 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     }
   }, 120_000);
 
+  it('remote runtime: two learners seed their own schemas in one shared Postgres; reset and down touch only their own', async () => {
+    // The "shared cluster": a Postgres someone else runs — here month1's container, started through the stack API.
+    const saved = { ...process.env };
+    Object.assign(process.env, env, { LAB_POSTGRES_PORT: String(await freePort()) });
+    const quiet = consoleOutput({ quiet: true });
+    const shared = new ComposeStack('month1', { dir: path.join(scratchDir('shared-pg'), 'docker'), localImages: true });
+    const pg = await shared.start(quiet);
+    process.env = saved;
+    try {
+      const conn = pg.postgresConnection();
+      const count = (sql: string) => pg.postgres().withClient(async (c) => Number((await c.query(sql)).rows[0].n));
+      await pg.postgres().withClient((c) => c.query('CREATE TABLE public.team_orders (id int); INSERT INTO public.team_orders VALUES (1), (2)'));
+      const remote = (ns: string) => ({ LAB_REMOTE_POSTGRES_URL: `postgres://${conn.user}@${conn.host}:${conn.port}/${conn.database}`, LAB_REMOTE_POSTGRES_PASSWORD: conn.password, LAB_REMOTE_NAMESPACE: ns });
+      const alice = scratchDir('remote-alice');
+      const bob = scratchDir('remote-bob');
+
+      const up = await lab(['up', 'month1', '--runtime', 'remote'], { cwd: alice, env: remote('alice') });
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stdout).toMatch(/month1 is up on the remote runtime/);
+      expect(up.stderr).toMatch(/namespace alice \(schema lab_alice_month1/);
+      expect(up.stderr).toMatch(/postgres at lab@127\.0\.0\.1:\d+\/shop · ready/);
+      expect((await lab(['up', 'month1', '--runtime', 'remote'], { cwd: bob, env: remote('bob') })).code).toBe(0);
+      const aliceOrders = await count('SELECT count(*) AS n FROM lab_alice_month1.orders');
+      expect(aliceOrders).toBeGreaterThan(0);
+      expect(await count('SELECT count(*) AS n FROM lab_bob_month1.orders')).toBe(aliceOrders);
+
+      // Grading works the same on the remote runtime.
+      const ex = (await loadLab('month1')).exercises[0]!;
+      await lab(['solution', 'month1', ex.id, '--apply'], { cwd: alice, env: remote('alice') });
+      const check = await lab(['check', 'month1', ex.id, '--json'], { cwd: alice, env: remote('alice') });
+      expect(JSON.parse(check.stdout)).toMatchObject({ runtime: 'remote', score: 1 });
+
+      // Bob's data and the team's table survive Alice's reset and down.
+      await pg.postgres().withClient((c) => c.query("INSERT INTO lab_bob_month1.categories VALUES (9999, NULL, 'bob was here')"));
+      expect((await lab(['reset', 'month1'], { cwd: alice, env: remote('alice') })).code).toBe(0);
+      expect(await count('SELECT count(*) AS n FROM lab_alice_month1.orders')).toBe(aliceOrders);
+      const down = await lab(['down', 'month1'], { cwd: alice, env: remote('alice') });
+      expect(down.code, down.stderr).toBe(0);
+      expect(down.stderr).toMatch(/removed your namespace: postgres schema lab_alice_month1/);
+      expect(await count("SELECT count(*) AS n FROM pg_namespace WHERE nspname = 'lab_alice_month1'")).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM lab_bob_month1.categories WHERE name = 'bob was here'")).toBe(1);
+      expect(await count('SELECT count(*) AS n FROM public.team_orders')).toBe(2);
+
+      // The password is never written under .lab nor printed.
+      const written = (fs.readdirSync(path.join(alice, '.lab'), { recursive: true }) as string[]).map((f) => path.join(alice, '.lab', f)).filter((f) => fs.statSync(f).isFile() && fs.statSync(f).size < 1e6);
+      for (const f of written) expect(fs.readFileSync(f, 'utf8'), f).not.toContain(conn.password);
+      expect(up.stdout + up.stderr + down.stdout + down.stderr).not.toContain(conn.password);
+
+      expect((await lab(['down', 'month1'], { cwd: bob, env: remote('bob') })).code).toBe(0);
+      expect(await count("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'lab\\_%'")).toBe(0);
+    } finally {
+      process.env = { ...saved, ...env };
+      await shared.stop(quiet, { volumes: true });
+      process.env = saved;
+    }
+    expect(await leftovers(docker, 'lab-month1')).toEqual([]);
+  }, 600_000);
+
   it('month5: Kafka and Redis come up, a message goes through Kafka, a value through Redis, and down leaves nothing', async () => {
     const dir = path.join(scratchDir('docker-month5'), '.lab', 'month5', 'docker');
     const saved = { ...process.env };
@@ -166,6 +226,29 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       await anonymous.connect();
       await expect(anonymous.ping()).rejects.toThrow(/NOAUTH/);
       await anonymous.disconnect();
+
+      // Remote runtime clean-up on a shared broker: only the learner's topic prefix goes.
+      const brokers = started.kafka().bootstrapServers;
+      const nsAdmin = kafka.admin();
+      await nsAdmin.connect();
+      await nsAdmin.createTopics({ topics: ['alice.month5.payments', 'alice.month5.alerts', 'bob.month5.payments'].map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+      const removed = await cleanNamespace(loadRemoteConfig(dir, { LAB_REMOTE_KAFKA_BROKERS: brokers, LAB_REMOTE_NAMESPACE: 'alice' }), 'month5');
+      expect(removed).toEqual(['2 kafka topics alice.month5.*']);
+      const topics = await nsAdmin.listTopics();
+      expect(topics).toContain('bob.month5.payments');
+      expect(topics).toContain('payments');
+      expect(topics.filter((t) => t.startsWith('alice.'))).toEqual([]);
+      await nsAdmin.disconnect();
+
+      // A container killed like the kernel's OOM killer does (SIGKILL: exit 137) is reported with what to do.
+      const [redisInfo] = await docker.listContainers({ filters: { label: [`${PROJECT_LABEL}=lab-month5`, 'com.docker.compose.service=redis'] } });
+      await docker.getContainer(redisInfo!.Id).kill({ signal: 'SIGKILL' });
+      await new Promise((r) => setTimeout(r, 1_000));
+      const redisStatus = (await started.status()).find((x) => x.service === 'redis')!;
+      expect(redisStatus).toMatchObject({ state: 'exited', exitCode: 137 });
+      const killed = await started.exitedError('redis', 137, false, output);
+      expect(killed.message).toMatch(/redis was killed \(exit 137\)/);
+      expect(killed.hint).toMatch(/Give the engine more memory \(or raise redis's mem_limit in compose\/month5\.yaml\)/);
     } finally {
       await stack.stop(output, { volumes: true });
       process.env = saved;
