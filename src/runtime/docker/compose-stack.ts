@@ -321,10 +321,8 @@ export class StartedComposeStack {
 
   private async printLogs(service: string, output: Output): Promise<void> {
     const lines = await this.lastLogLines(service).catch(() => []);
-    if (lines.length) {
-      output.info(pc.dim(`  last lines of ${service}:`));
-      for (const l of lines) output.info(pc.dim(`    ${l.slice(0, 200)}`));
-    }
+    output.info(pc.dim(`  last lines of ${service}:${lines.length ? '' : ' (it printed nothing yet)'}`));
+    for (const l of lines) output.info(pc.dim(`    ${l.slice(0, 200)}`));
   }
 
   async exitedError(service: string, exitCode: number, oomKilled: boolean, output: Output): Promise<LabError> {

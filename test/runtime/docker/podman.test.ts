@@ -124,6 +124,36 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     }
   }, 120_000);
 
+  it('pre-flight: a volume left by an older version of the lab is found before anything starts', async () => {
+    const cwd = scratchDir('docker-stale');
+    await docker.createVolume({ Name: 'lab-month1_postgres-data', Labels: { [PROJECT_LABEL]: 'lab-month1', 'io.lakehouse-lab.lab': 'month1', 'io.lakehouse-lab.version': '0' } });
+    try {
+      const r = await lab(['up', 'month1', '--runtime', 'docker'], { cwd, env: { ...env, LAB_POSTGRES_PORT: String(await freePort()) } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/error: Volume lab-month1_postgres-data was created by an older version of month1 \(data version 0, this version uses 1\)\./);
+      expect(r.stderr).toMatch(/hint: +Reset it: `lab down month1 --volumes`/);
+    } finally {
+      await docker.getVolume('lab-month1_postgres-data').remove();
+    }
+    expect(await leftovers(docker, 'lab-month1')).toEqual([]);
+  }, 120_000);
+
+  it('a service that never becomes ready is named, with its last log lines', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env, { LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) });
+    const lines: string[] = [];
+    const output = { ...consoleOutput({ quiet: true }), info: (l: string) => lines.push(l) };
+    const stack = new ComposeStack('month5', { dir: path.join(scratchDir('docker-slow'), 'docker'), localImages: true, readyTimeoutMs: 1 });
+    try {
+      await expect(stack.start(output)).rejects.toThrow(/(kafka|redis) did not become ready within 1 ms/);
+      expect(lines.join('\n')).toMatch(/last lines of (kafka|redis):/);
+    } finally {
+      await stack.stop(consoleOutput({ quiet: true }), { volumes: true });
+      process.env = saved;
+    }
+    expect(await leftovers(docker, 'lab-month5')).toEqual([]);
+  }, 300_000);
+
   it('remote runtime: two learners seed their own schemas in one shared Postgres; reset and down touch only their own', async () => {
     // The "shared cluster": a Postgres someone else runs — here month1's container, started through the stack API.
     const saved = { ...process.env };
