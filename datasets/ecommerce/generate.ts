@@ -78,9 +78,9 @@ export interface GeneratedTable {
  * The statements that build the dataset, in dependency order. Each creates one table in the
  * current schema; the `_gen` helpers are dropped at the end.
  */
-export function ecommerceStatements(seed: number, scale: Scale): GeneratedTable[] {
+export function ecommerceStatements(seed: number, scale: Scale, size: DatasetSize = datasetSize(scale)): GeneratedTable[] {
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative integer, got ${seed}`);
-  const n = datasetSize(scale);
+  const n = size;
   const S = `${seed}::BIGINT`;
   // rnd(k, i): uniform in [0, 1) for stream k and row i; rint(k, i, m): integer in [0, m).
   // One key (seed, row, stream) packed into a HUGEINT and hashed once: DuckDB's multi-argument

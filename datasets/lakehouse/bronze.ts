@@ -1,0 +1,120 @@
+/**
+ * Bronze drops for the lakehouse lab (month4): raw exports of the shop's operational system,
+ * landing in an object store as they would from a nightly job — one folder per day.
+ *
+ *   bronze/orders/dt=YYYY-MM-DD/orders.jsonl            every status change of an order (CDC), JSON lines
+ *   bronze/order_lines/dt=YYYY-MM-DD/order_lines.jsonl  the lines of the orders placed that day, JSON lines
+ *   bronze/customers/dt=YYYY-MM-DD/customers.csv        customer records changed that day (SCD source), CSV
+ *   bronze/products/dt=2024-01-01/products.csv          the product catalogue, CSV
+ *   bronze/categories/dt=2024-01-01/categories.csv      the category tree, CSV
+ *
+ * The mess is the lesson: rows exported twice; status updates arriving in a later day's drop;
+ * a schema change on 2024-07-01 (orders' `customer_id` renamed `customer`, a new `channel`
+ * field); ~0.3% of JSON lines that do not parse or carry a value of the wrong type; prices as
+ * text; timestamps with the customer's own UTC offset. Same seed and scale: same bytes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { datasetSize, ecommerceStatements, SCALES, type DatasetSize, type Scale } from '../ecommerce/generate.js';
+import type { SqlSession } from '../../src/services/duckdb.js';
+
+/** The day the orders export changed shape. */
+export const SCHEMA_CHANGE_DAY = '2024-07-01';
+
+export const BRONZE_SOURCES = ['orders', 'order_lines', 'customers', 'products', 'categories'] as const;
+export type BronzeSource = (typeof BRONZE_SOURCES)[number];
+
+/** month4 counts order lines: small 10^4, medium 10^6, large 10^7 (≈ 2.5 lines per order). */
+export function lakehouseSize(scale: Scale): DatasetSize {
+  const orders = Math.round(SCALES[scale] / 2.5);
+  return { ...datasetSize(scale), orders, customers: Math.max(1_000, Math.round(orders / 10)), sessions: 0 };
+}
+
+export interface BronzeSummary {
+  /** Lines (JSON) or data rows (CSV) per source. */
+  rows: Record<BronzeSource, number>;
+  /** Lines a parser must reject, per source. */
+  badLines: Partial<Record<BronzeSource, number>>;
+  days: number;
+}
+
+export function bronzeDir(lakeDir: string, source: BronzeSource): string {
+  return path.join(lakeDir, 'bronze', source);
+}
+
+/** Writes the partitioned drops with DuckDB: one COPY per source, partitioned by day. */
+export async function writeBronze(session: SqlSession, lakeDir: string, opts: { seed: number; scale: Scale; onSource?: (source: BronzeSource, rows: number) => void }): Promise<BronzeSummary> {
+  const S = `${opts.seed}::BIGINT`;
+  const rnd = (k: number, i: string) => `((hash((${S}::HUGEINT << 64) + (${i})::HUGEINT * 256 + ${k}) >> 11)::DOUBLE / 9007199254740992.0)`;
+  for (const step of ecommerceStatements(opts.seed, opts.scale, lakehouseSize(opts.scale))) {
+    if (step.name === 'events') continue;
+    await session.run(step.sql);
+  }
+  fs.rmSync(path.join(lakeDir, 'bronze'), { recursive: true, force: true });
+  for (const source of BRONZE_SOURCES) fs.mkdirSync(bronzeDir(lakeDir, source), { recursive: true });
+  const jsonLines = (source: BronzeSource, query: string) =>
+    session.run(`COPY (SELECT dt, line FROM (${query}) ORDER BY dt, sort_key) TO '${bronzeDir(lakeDir, source)}' (FORMAT csv, PARTITION_BY (dt), HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f', FILE_EXTENSION 'jsonl', FILENAME_PATTERN '${source}', OVERWRITE_OR_IGNORE)`);
+
+  // Orders: one line per CDC row, in the drop of the day it changed; the shape changes mid-year.
+  await session.run(`CREATE OR REPLACE TEMP TABLE _bronze_orders AS
+    SELECT o.*, (o.updated_at::DATE) AS dt,
+      ${rnd(71, 'o.order_id * 8 + length(o.status)')} AS r_bad, ${rnd(72, 'o.order_id')} AS r_channel,
+      row_number() OVER (ORDER BY o.order_id, o.updated_at, o.status) AS sort_key
+    FROM orders o`);
+  await jsonLines('orders', `SELECT dt, sort_key,
+      CASE WHEN r_bad < 0.001 THEN left(line, length(line) // 2)                      -- truncated in transit
+           WHEN r_bad < 0.002 THEN replace(line, '"order_id":' || order_id, '"order_id":"N/A"')
+           WHEN r_bad < 0.003 THEN replace(line, ordered_at_local, 'yesterday')        -- not a timestamp
+           ELSE line END AS line
+    FROM (SELECT *, CASE WHEN dt < DATE '${SCHEMA_CHANGE_DAY}'
+        THEN to_json({'order_id': order_id, 'customer_id': customer_id, 'status': status, 'ordered_at': ordered_at_local, 'updated_at': strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ')})
+        ELSE to_json({'order_id': order_id, 'customer': customer_id, 'status': status, 'ordered_at': ordered_at_local, 'updated_at': strftime(updated_at, '%Y-%m-%dT%H:%M:%SZ'),
+                      'channel': CASE WHEN r_channel < 0.6 THEN 'web' WHEN r_channel < 0.9 THEN 'app' ELSE 'store' END})
+      END::VARCHAR AS line FROM _bronze_orders)`);
+
+  // Order lines: in the drop of the day the order was placed; prices as text, a few bad quantities.
+  await session.run(`CREATE OR REPLACE TEMP TABLE _bronze_lines AS
+    SELECT i.*, first.ordered_at::DATE AS dt, ${rnd(73, 'i.order_id * 4 + i.line_no')} AS r_bad,
+      row_number() OVER (ORDER BY i.order_id, i.line_no) AS sort_key
+    FROM order_items i JOIN (SELECT order_id, min(ordered_at) AS ordered_at FROM orders GROUP BY order_id) first USING (order_id)`);
+  await jsonLines('order_lines', `SELECT dt, sort_key,
+      CASE WHEN r_bad < 0.001 THEN replace(line, '"quantity":' || quantity, '"quantity":"' || ['one', 'two', 'three', 'four'][quantity] || '"')
+           WHEN r_bad < 0.002 THEN left(line, length(line) - 7)
+           ELSE line END AS line
+    FROM (SELECT *, to_json({'order_id': order_id, 'line_no': line_no, 'product_id': product_id, 'quantity': quantity,
+                             'unit_price': unit_price::VARCHAR, 'discount': discount::DOUBLE})::VARCHAR AS line FROM _bronze_lines)`);
+
+  // Customers, products, categories: CSV drops with a header.
+  const csv = (source: BronzeSource, query: string) =>
+    session.run(`COPY (${query}) TO '${bronzeDir(lakeDir, source)}' (FORMAT csv, PARTITION_BY (dt), HEADER true, FILE_EXTENSION 'csv', FILENAME_PATTERN '${source}', OVERWRITE_OR_IGNORE)`);
+  await csv('customers', `SELECT customer_id, email, full_name, country, city, signup_date, segment, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at, updated_at::DATE AS dt
+    FROM customers ORDER BY dt, customer_id, updated_at, email`);
+  await csv('products', `SELECT product_id, sku, name, category_id, unit_price, DATE '2024-01-01' AS dt FROM products ORDER BY product_id`);
+  await csv('categories', `SELECT category_id, parent_id, name, DATE '2024-01-01' AS dt FROM categories ORDER BY category_id`);
+
+  const count = async (sql: string) => Number(await session.scalar(sql));
+  const rows = {
+    orders: await count('SELECT count(*) FROM _bronze_orders'),
+    order_lines: await count('SELECT count(*) FROM _bronze_lines'),
+    customers: await count('SELECT count(*) FROM customers'),
+    products: await count('SELECT count(*) FROM products'),
+    categories: await count('SELECT count(*) FROM categories'),
+  } satisfies Record<BronzeSource, number>;
+  for (const source of BRONZE_SOURCES) opts.onSource?.(source, rows[source]);
+  const badLines = {
+    orders: await count('SELECT count(*) FROM _bronze_orders WHERE r_bad < 0.003'),
+    order_lines: await count('SELECT count(*) FROM _bronze_lines WHERE r_bad < 0.002'),
+  };
+  const days = await count('SELECT count(DISTINCT dt) FROM _bronze_orders');
+  await session.run('DROP TABLE IF EXISTS _bronze_orders; DROP TABLE IF EXISTS _bronze_lines');
+  return { rows, badLines, days };
+}
+
+/** SQL that exposes the drops as the `bronze` schema: raw lines for JSON, text columns for CSV, each with its drop day and file. */
+export function bronzeViews(lakeDir: string): string[] {
+  const raw = (source: BronzeSource) =>
+    `CREATE OR REPLACE VIEW bronze.${source} AS SELECT line, dt::DATE AS dt, filename AS file FROM read_csv('${bronzeDir(lakeDir, source)}/*/*.jsonl', columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', header = false, hive_partitioning = true, filename = true)`;
+  const text = (source: BronzeSource) =>
+    `CREATE OR REPLACE VIEW bronze.${source} AS SELECT * EXCLUDE (dt, filename), dt::DATE AS dt, filename AS file FROM read_csv('${bronzeDir(lakeDir, source)}/*/*.csv', all_varchar = true, header = true, hive_partitioning = true, filename = true)`;
+  return ['CREATE SCHEMA IF NOT EXISTS bronze', raw('orders'), raw('order_lines'), text('customers'), text('products'), text('categories')];
+}
