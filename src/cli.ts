@@ -10,6 +10,7 @@ import { imagesBuildCommand } from './commands/images.js';
 import { logsCommand } from './commands/logs.js';
 import { listCommand } from './commands/list.js';
 import { resetCommand } from './commands/reset.js';
+import { runCommand } from './commands/run.js';
 import { solutionCommand } from './commands/solution.js';
 import { statusCommand } from './commands/status.js';
 import { upCommand } from './commands/up.js';
@@ -140,6 +141,13 @@ program
   .option('--volumes', 'docker runtime: also remove the stack\'s data volumes (your files are still kept)')
   .addHelpText('after', examples(['lab down month1', 'lab down month1 --purge', 'lab down month1 --volumes']))
   .action(action((lab: string, flags) => downCommand(context(), lab, flags)));
+
+program
+  .command('run <lab> [model]')
+  .description('build your pipeline: run your model files (one SQL file per table) in dependency order, writing Parquet into the lab\'s lake')
+  .option('--upstream', 'with a model: also run the models it reads, first')
+  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
+  .action(action((lab: string, model: string | undefined, flags) => runCommand(context(), lab, model, flags)));
 
 program
   .command('logs <lab> [service]')

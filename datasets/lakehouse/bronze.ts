@@ -106,7 +106,9 @@ export async function writeBronze(session: SqlSession, lakeDir: string, opts: { 
     order_lines: await count('SELECT count(*) FROM _bronze_lines WHERE r_bad < 0.002'),
   };
   const days = await count('SELECT count(DISTINCT dt) FROM _bronze_orders');
+  // Only the files are the dataset: the generator's clean tables must not be there to query.
   await session.run('DROP TABLE IF EXISTS _bronze_orders; DROP TABLE IF EXISTS _bronze_lines');
+  for (const t of ['order_items', 'orders', 'products', 'categories', 'customers']) await session.run(`DROP TABLE IF EXISTS ${t}`);
   return { rows, badLines, days };
 }
 

@@ -7,6 +7,8 @@ export interface CompareOptions {
   tolerance?: number;
   /** Columns that identify a row, used to point at the first differing row; default: the first column. */
   key?: string[];
+  /** Compare only these columns (others the learner adds, e.g. free-text reasons, are not graded). */
+  columns?: string[];
 }
 
 export interface Comparison {
@@ -87,8 +89,9 @@ function close(a: unknown, b: unknown, tolerance: number): boolean {
 export async function compareTables(session: SqlSession, learner: string, reference: string, opts: CompareOptions = {}): Promise<Comparison> {
   const tolerance = opts.tolerance ?? 1e-6;
   const digits = digitsFor(tolerance);
-  const got = await describe(session, learner);
-  const expected = await describe(session, reference);
+  const only = opts.columns?.map((c) => c.toLowerCase());
+  const got = (await describe(session, learner)).filter((c) => !only || only.includes(c.name.toLowerCase()));
+  const expected = (await describe(session, reference)).filter((c) => !only || only.includes(c.name.toLowerCase()));
   const gotNames = new Set(got.map((c) => c.name.toLowerCase()));
   const expectedNames = new Set(expected.map((c) => c.name.toLowerCase()));
   const missingCols = expected.filter((c) => !gotNames.has(c.name.toLowerCase())).map((c) => c.name);

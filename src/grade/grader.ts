@@ -8,8 +8,12 @@ import type { Dataset, StartedStack } from '../runtime/runtime.js';
 import { QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
 import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
 import { sqlCode } from '../lab/checks.js';
+import type { ModelOutput } from '../lab/define.js';
+import { modelDir, parseModel } from '../lab/models.js';
+import { LabError } from '../errors.js';
+import { openDatasetSession, referenceDigest, referenceLake, runLearnerModel, useReferenceUpstream } from './model-runs.js';
 
-export const DEFAULT_TIMEOUT_MS = { sql: 20_000, python: 60_000 } as const;
+export const DEFAULT_TIMEOUT_MS = { sql: 20_000, python: 60_000, model: 60_000 } as const;
 
 export interface CheckResult {
   name: string;
@@ -55,8 +59,8 @@ export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: 
   // results are still reported in exercise order as they complete.
   const lanes = new Map<string, Promise<unknown>>();
   const pending = exercises.map((ex, i) => {
-    const kind = ex.def.kind;
-    const lane = `${kind}:${exercises.filter((e, j) => j < i && e.def.kind === kind).length % LANES[kind]}`;
+    const kind: ExerciseLoadKind = ex.def.kind === 'python' ? 'python' : 'sql';
+    const lane = `${kind}:${exercises.filter((e, j) => j < i && (e.def.kind === 'python') === (kind === 'python')).length % LANES[kind]}`;
     const graded = (lanes.get(lane) ?? Promise.resolve()).catch(() => undefined).then(() => gradeExercise(stack, paths, ex, opts));
     graded.catch(() => undefined); // awaited below, in order; this only keeps an early failure from being "unhandled"
     lanes.set(lane, graded);
@@ -89,6 +93,7 @@ function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: strin
   if (fs.existsSync(compiledCheck)) hash.update(fs.readFileSync(compiledCheck));
   for (const d of stack.datasets) hash.update(`${d.seed}/${d.scale}/${d.sql.file}/${fs.statSync(d.sql.file).mtimeMs}`);
   if (stack.lab.def.pythonRequirements) hash.update(fs.readFileSync(path.join(stack.lab.dir, stack.lab.def.pythonRequirements)));
+  if (ex.def.kind === 'model') hash.update(referenceDigest(stack.lab)); // a model reads the reference pipeline's upstream tables
   return hash.digest('hex');
 }
 
@@ -151,7 +156,7 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
   const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
   const runs: RunTarget[] = [];
   try {
-    for (const dataset of stack.datasets) runs.push({ dataset, session: await dataset.sql.session() });
+    for (const dataset of stack.datasets) runs.push({ dataset, session: await openDatasetSession(lab, dataset) });
     await materializeReferences(stack, ex, runs);
     const failure = await runAll(stack, ex, runs, { file, rel, source, timeoutMs, table: 'learner' });
     for (const [i, { dataset, session }] of runs.entries()) {
@@ -161,7 +166,8 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
       }
       for (const check of ex.def.checks) {
         if (check.on !== 'results') continue;
-        const outcome = await check.run({ dataset: dataset.label, hidden: dataset.hidden, session, learnerTable: 'learner', referenceTable: 'reference' });
+        const run = runs[i]!;
+        const outcome = await check.run({ dataset: dataset.label, hidden: dataset.hidden, session, learnerTable: 'learner', referenceTable: 'reference', learnerOutput: run.output, rerunLearner: run.rerun });
         checks.push({
           name: `${check.name} · ${dataset.label}`,
           passed: outcome.passed,
@@ -173,6 +179,7 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
     }
   } finally {
     for (const run of runs) run.session.close();
+    for (const run of runs) for (const dir of run.scratch ?? []) fs.rmSync(dir, { recursive: true, force: true });
   }
   return finish();
 }
@@ -180,6 +187,11 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
 interface RunTarget {
   dataset: Dataset;
   session: SqlSession;
+  /** Model exercises: the learner's files, and a way to build them again elsewhere. */
+  output?: ModelOutput;
+  rerun?: () => Promise<ModelOutput>;
+  /** Folders to remove once graded. */
+  scratch?: string[];
 }
 
 interface SolutionRun {
@@ -195,7 +207,8 @@ async function runAll(stack: StartedStack, ex: LoadedExercise, targets: RunTarge
   if (ex.def.kind === 'python') return runPython(stack, ex, targets, run);
   for (const [index, target] of targets.entries()) {
     try {
-      await runSql(target.session, run);
+      if (ex.def.kind === 'model') await runModel(ex, target, run);
+      else await runSql(target.session, run);
     } catch (err) {
       if (err instanceof SolutionFailure) return { index, message: err.message };
       throw err;
@@ -204,8 +217,41 @@ async function runAll(stack: StartedStack, ex: LoadedExercise, targets: RunTarge
   return undefined;
 }
 
+/** A model runs with the reference pipeline's upstream tables; its result is written as Parquet, then read back. */
+async function runModel(ex: LoadedExercise, target: RunTarget, run: SolutionRun): Promise<void> {
+  if (sqlCode(run.source).trim() === '') throw new SolutionFailure(`${run.rel}: the file has no query yet`);
+  const build = async (tag: string) => {
+    const dir = path.join(target.dataset.cacheDir, 'runs', `${ex.id}-${run.table}-${tag}-${process.pid}`);
+    (target.scratch ??= []).push(dir);
+    try {
+      return await runLearnerModel(target.session, ex, run.source, run.file, dir, run.timeoutMs);
+    } catch (err) {
+      if (err instanceof QueryTimeoutError) throw new SolutionFailure(`${run.rel}: ${err.message}`);
+      if (err instanceof LabError) throw new SolutionFailure(`${run.rel}: ${err.message}`);
+      throw new SolutionFailure(sqlErrorMessage(run.rel, err).replace(/^(.*?): COPY \(/, '$1: '));
+    }
+  };
+  const output = await build('a');
+  const name = parseModel(run.file, run.source).name;
+  await target.session.run(`CREATE OR REPLACE TEMP TABLE ${run.table} AS SELECT * FROM ${name}`);
+  if (run.table === 'learner') {
+    target.output = output;
+    target.rerun = () => build(`b${(target.scratch ?? []).length}`);
+  }
+}
+
 /** Reference results are cached per dataset and solution content: only the learner's code runs each time. */
 async function materializeReferences(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[]): Promise<void> {
+  if (ex.def.kind === 'model') {
+    // The whole reference pipeline is built once per dataset; this model's table is read from it.
+    const name = parseModel(ex.solutionFile.replace(/[^/]+$/, ex.def.file), '').name;
+    for (const t of targets) {
+      const lake = await referenceLake(stack.lab, t.dataset);
+      await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${modelDir(lake, name)}/**/*.parquet', hive_partitioning = true, union_by_name = true)`);
+      await useReferenceUpstream(t.session, stack.lab, lake, name);
+    }
+    return;
+  }
   const solution = fs.readFileSync(ex.solutionFile, 'utf8');
   const digest = crypto.createHash('sha256').update(solution).digest('hex').slice(0, 16);
   const cacheFile = (t: RunTarget) => path.join(t.dataset.cacheDir, 'reference', `${ex.id}-${digest}.parquet`);

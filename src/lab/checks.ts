@@ -52,3 +52,107 @@ export function expectNoRowLoops(): Check {
     },
   };
 }
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const show = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'string' ? `'${v}'` : String(v));
+const showRow = (row: Record<string, unknown>) => '{' + Object.entries(row).map(([k, v]) => `${k}: ${show(v)}`).join(', ') + '}';
+
+/**
+ * A SQL assertion: the query lists violations (it may read `learner`, `reference` and the lab's
+ * tables); no rows passes. The message says what the rows mean and shows the first few.
+ */
+export function expectNoRows(name: string, sql: string, meaning: string): Check {
+  return {
+    name,
+    on: 'results',
+    async run(ctx) {
+      const rows = await ctx.session.queryObjects(`SELECT * FROM (${sql}) LIMIT 4`);
+      if (rows.length === 0) return { passed: true, message: name };
+      const total = Number(await ctx.session.scalar(`SELECT count(*) FROM (${sql})`));
+      return { passed: false, message: `${total.toLocaleString('en-US')} ${meaning}, e.g. ${rows.slice(0, 3).map(showRow).join(' ')}` };
+    },
+  };
+}
+
+/** Each key appears once: a silver table's promise to everyone downstream. */
+export function expectUniqueKey(columns: string[]): Check {
+  const cols = columns.map(quote).join(', ');
+  return expectNoRows(
+    `unique key (${columns.join(', ')})`,
+    `SELECT ${cols}, count(*) AS copies FROM learner GROUP BY ${cols} HAVING count(*) > 1 ORDER BY copies DESC, ${cols}`,
+    `keys appear more than once (deduplicate so each (${columns.join(', ')}) is one row)`,
+  );
+}
+
+/** The model's files are Parquet under `<column>=<value>/` folders, and each folder holds only its own value. */
+export function expectPartitionedBy(column: string): Check {
+  return {
+    name: `Parquet partitioned by ${column}`,
+    on: 'results',
+    async run(ctx) {
+      const out = ctx.learnerOutput;
+      if (!out) return { passed: false, message: 'this check needs a model exercise' };
+      if (out.partitionBy !== column) {
+        return { passed: false, message: `the files are not partitioned by ${column}: add a line \`-- @partition_by ${column}\` to the model, so each day is a folder ${column}=YYYY-MM-DD/ a query for one day can read alone` };
+      }
+      const files = (await ctx.session.queryObjects(`SELECT file FROM glob('${out.dir}/**/*.parquet')`)).map((r) => String(r.file));
+      const outside = files.filter((f) => !new RegExp(`/${column}=[^/]+/[^/]+\\.parquet$`).test(f) && !f.endsWith('/empty.parquet'));
+      if (outside.length) return { passed: false, message: `${outside.length} Parquet files are not under a ${column}=… folder, e.g. ${outside[0]}` };
+      return { passed: true, message: `${files.length} Parquet files under ${column}=…/ folders` };
+    },
+  };
+}
+
+/** Running the model again gives the same table: a pipeline can be re-run after a failure without doubling data. */
+export function expectIdempotent(): Check {
+  return {
+    name: 'idempotent: a second run gives the same table',
+    on: 'results',
+    async run(ctx) {
+      if (!ctx.rerunLearner) return { passed: false, message: 'this check needs a model exercise' };
+      const again = await ctx.rerunLearner();
+      const first = ctx.learnerOutput!;
+      const digest = async (dir: string) =>
+        ctx.session.queryObjects(`SELECT count(*)::VARCHAR AS n, coalesce(sum(hash(t)::HUGEINT)::VARCHAR, '') AS h FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = true, union_by_name = true) t`);
+      const [a] = await digest(first.dir);
+      const [b] = await digest(again.dir);
+      if (a!.n !== b!.n || a!.h !== b!.h) {
+        return { passed: false, message: `a second run gave a different table (${a!.n} rows, then ${b!.n}): avoid now(), random() and row order without ORDER BY in keys, so a re-run after a failure rebuilds the same data` };
+      }
+      return { passed: true, message: `two runs give the same ${a!.n} rows` };
+    },
+  };
+}
+
+/** A type-2 slowly changing dimension: one current row per key, validity periods that never overlap and leave no gap. */
+export function expectScd2(opts: { key: string; from: string; to: string; current: string }): Check[] {
+  const [k, f, t, c] = [opts.key, opts.from, opts.to, opts.current].map(quote) as [string, string, string, string];
+  return [
+    expectNoRows(
+      `one current row per ${opts.key}`,
+      `SELECT ${k}, count(*) FILTER (WHERE ${c}) AS current_rows FROM learner GROUP BY ${k} HAVING count(*) FILTER (WHERE ${c}) <> 1 ORDER BY ${k}`,
+      `${opts.key}s do not have exactly one current row (${opts.current} = true on the latest version only)`,
+    ),
+    expectNoRows(
+      `validity periods of each ${opts.key} follow each other`,
+      `SELECT ${k}, ${f}, ${t}, next_from FROM (SELECT *, lead(${f}) OVER (PARTITION BY ${k} ORDER BY ${f}) AS next_from FROM learner)
+       WHERE ${t} IS DISTINCT FROM next_from OR (${t} IS NULL) <> ${c} ORDER BY ${k}, ${f}`,
+      `versions whose ${opts.to} is not the next version's ${opts.from} (NULL only on the current one): periods must neither overlap nor leave gaps`,
+    ),
+  ];
+}
+
+/** A total of the learner's table equals the same total computed from upstream data, to the cent. */
+export function expectTotalsMatch(name: string, learnerSql: string, sourceSql: string, what: string): Check {
+  return {
+    name,
+    on: 'results',
+    async run(ctx) {
+      const got = String(await ctx.session.scalar(`SELECT round((${learnerSql})::DECIMAL(38, 4), 2)::VARCHAR`));
+      const want = String(await ctx.session.scalar(`SELECT round((${sourceSql})::DECIMAL(38, 4), 2)::VARCHAR`));
+      return got === want
+        ? { passed: true, message: `${what} reconciles: ${want}` }
+        : { passed: false, message: `${what} does not reconcile: yours ${got}, upstream ${want} (a join that drops or duplicates rows?)` };
+    },
+  };
+}

@@ -9,6 +9,8 @@ export type RuntimeName = 'local' | 'docker' | 'remote';
 export interface SeedOptions {
   seed: number;
   scale: Scale;
+  /** The dataset's folder (while seeding: its temporary folder), for labs that seed files, e.g. a lake. */
+  dir?: string;
   /** Reports a finished table: its name and how many rows it holds. */
   onTable?: (table: string, rows: number, ms: number) => void;
 }
@@ -40,9 +42,19 @@ export interface LabDefinition {
   datasetVersion(seed: number, scale: Scale): string;
   /** Pinned Python requirements file (relative to the lab folder), when the lab has Python exercises. */
   pythonRequirements?: string;
+  /**
+   * SQL every session on a dataset runs first, given the dataset's folder: e.g. views over the
+   * files of a lake (`bronze`, `silver`, `gold`), which live outside the database file.
+   */
+  sessionSetup?(datasetDir: string): string[];
 }
 
-export type ExerciseKind = 'sql' | 'python';
+/**
+ * sql: one query whose result is graded. python: a `solve()` whose DataFrame is graded.
+ * model: one table of a pipeline (`silver.orders`): the query's result is written as Parquet
+ * files into the lake, with its upstream tables as the reference pipeline built them.
+ */
+export type ExerciseKind = 'sql' | 'python' | 'model';
 
 /** One run of a solution (learner's or reference) on one dataset, materialized for checks. */
 export interface RunContext {
@@ -53,6 +65,10 @@ export interface RunContext {
   /** Table names, in `session`, holding the learner's and the reference's results. */
   learnerTable: string;
   referenceTable: string;
+  /** Model exercises: where the learner's files are. */
+  learnerOutput?: ModelOutput;
+  /** Model exercises: reruns the learner's model into another folder (for idempotency checks). */
+  rerunLearner?: () => Promise<ModelOutput>;
 }
 
 export interface SourceContext {
@@ -88,6 +104,14 @@ export interface ExerciseDefinition {
   checks: Check[];
   /** Per-run limit; a solution still running then is stopped. */
   timeoutMs?: number;
+}
+
+/** Where a model exercise's result landed, for checks on files and partitions. */
+export interface ModelOutput {
+  /** Folder of the model's Parquet files (`…/silver/orders`). */
+  dir: string;
+  /** Partition column the model declared with `-- @partition_by col`, if any. */
+  partitionBy?: string;
 }
 
 export function defineLab(def: LabDefinition): LabDefinition {

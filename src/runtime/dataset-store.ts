@@ -25,7 +25,7 @@ export interface DatasetRequest {
  * Fills a fresh DuckDB session with the lab's tables. The default runs the lab's generator;
  * a runtime may route the data through its own services (e.g. seed Postgres, then extract).
  */
-export type SeedInto = (session: SqlSession, opts: { seed: number; scale: Scale; onTable: (table: string, rows: number) => void }) => Promise<void>;
+export type SeedInto = (session: SqlSession, opts: { seed: number; scale: Scale; dir: string; onTable: (table: string, rows: number) => void }) => Promise<void>;
 
 /** Seeded DuckDB datasets under one folder: `data/` for the learner's seed, `hidden/` for the grader's. */
 export class DatasetStore {
@@ -61,7 +61,7 @@ export class DatasetStore {
       throw new LabError(`${lab.name}'s data was seeded by an older version of the lab.`, `Run \`lab reset ${lab.name}\` to seed it again (your files are kept).`);
     }
     const sql = await new DuckDbDatabase(path.join(dir, 'lab.duckdb')).start({ readOnly: true });
-    return { label: this.label(opts.seed, opts.scale, opts.hidden), hidden: opts.hidden, seed: opts.seed, scale: opts.scale, sql, cacheDir: path.join(dir, 'cache') };
+    return { label: this.label(opts.seed, opts.scale, opts.hidden), hidden: opts.hidden, seed: opts.seed, scale: opts.scale, sql, cacheDir: path.join(dir, 'cache'), dir };
   }
 
   /** Seeds into a fresh file and swaps it in, so a failed seed never leaves half a dataset. */
@@ -89,6 +89,7 @@ export class DatasetStore {
       await seedInto(session, {
         seed: opts.seed,
         scale: opts.scale,
+        dir: tmpDir,
         onTable: (table, n) => {
           rows[table] = n;
           const total = sum(rows);

@@ -16,6 +16,8 @@ export interface Dataset {
   sql: StartedDuckDb;
   /** Where graders may cache reference results and exports for this dataset. */
   cacheDir: string;
+  /** The dataset's folder: the database file and, for lake labs, the lake. */
+  dir: string;
 }
 
 export interface ServiceReport {

@@ -1,0 +1,38 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BRONZE_SOURCES, bronzeViews, lakehouseSize, writeBronze } from '../../datasets/lakehouse/bronze.js';
+import { defineLab } from '../../src/lab/define.js';
+import { MODEL_LAYERS, modelViewSql } from '../../src/lab/models.js';
+
+/** The lake of a dataset: bronze drops, and the silver and gold tables `lab run` builds. */
+export const lakeDir = (datasetDir: string) => path.join(datasetDir, 'lake');
+
+export default defineLab({
+  name: 'month4',
+  title: 'The open-source lakehouse: medallion bronze, silver, gold',
+  summary: 'Raw daily drops to a clean star schema: typed and deduplicated silver with a quarantine, an SCD2 dimension, facts and a mart, as Parquet in a lake.',
+  roles: ['sql', 'objectStore'],
+  sqlEngine: { local: 'DuckDB', docker: 'Trino' },
+  needs: { memoryGiB: 4 },
+  tables: BRONZE_SOURCES.map((s) => `bronze.${s}`),
+  datasetVersion: (seed, scale) =>
+    crypto.createHash('sha256').update(`bronze-v1:${seed}:${scale}:${JSON.stringify(lakehouseSize(scale))}`).update(fs.readFileSync(new URL('../../datasets/lakehouse/bronze.js', import.meta.url))).digest('hex').slice(0, 16),
+  async seed(session, { seed, scale, dir, onTable }) {
+    if (!dir) throw new Error('month4 seeds files: the dataset folder is required');
+    await writeBronze(session, lakeDir(dir), { seed, scale, onSource: (source, rows) => onTable?.(`bronze.${source}`, rows, 0) });
+  },
+  sessionSetup(datasetDir) {
+    const lake = lakeDir(datasetDir);
+    const built = MODEL_LAYERS.flatMap((layer) => {
+      const dir = path.join(lake, layer);
+      if (!fs.existsSync(dir)) return [];
+      return fs
+        .readdirSync(dir)
+        .filter((table) => (fs.readdirSync(path.join(dir, table), { recursive: true }) as string[]).some((f) => f.endsWith('.parquet')))
+        .map((table) => modelViewSql(`${layer}.${table}`, path.join(dir, table)));
+    });
+    // The lake's views live in the in-memory catalog: the dataset file is attached read-only.
+    return ['USE memory', ...bronzeViews(lake), 'CREATE SCHEMA IF NOT EXISTS silver', 'CREATE SCHEMA IF NOT EXISTS gold', ...built];
+  },
+});

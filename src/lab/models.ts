@@ -1,0 +1,116 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LabError } from '../errors.js';
+import type { SqlSession } from '../services/duckdb.js';
+import { sqlCode } from './checks.js';
+
+/** A model file is named after the table it builds: `silver.orders.sql` builds `silver.orders`. */
+export const MODEL_FILE = /^(silver|gold)\.([a-z_][a-z0-9_]*)\.sql$/;
+export const MODEL_LAYERS = ['silver', 'gold'] as const;
+export type ModelLayer = (typeof MODEL_LAYERS)[number];
+
+export interface Model {
+  /** `silver.orders` */
+  name: string;
+  layer: ModelLayer;
+  table: string;
+  file: string;
+  sql: string;
+  /** From a `-- @partition_by <column>` line: the Parquet files go under <column>=<value>/ folders. */
+  partitionBy?: string;
+  /** The silver and gold tables this model reads (bronze tables are sources, always there). */
+  deps: string[];
+}
+
+/** Reads a model file: its table from the file name, its upstream tables from the query (as dbt's ref does). */
+export function parseModel(file: string, sql = fs.readFileSync(file, 'utf8')): Model {
+  const m = MODEL_FILE.exec(path.basename(file));
+  if (!m) throw new LabError(`${path.basename(file)} is not a model file name.`, 'Name a model after its table: silver.orders.sql builds silver.orders.');
+  const name = `${m[1]}.${m[2]}`;
+  const partitionBy = /^\s*--\s*@partition_by\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/m.exec(sql)?.[1];
+  const deps = [...new Set([...sqlCode(sql).matchAll(/\b(silver|gold)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b/gi)].map((r) => `${r[1]!.toLowerCase()}.${r[2]!.toLowerCase()}`))].filter((d) => d !== name);
+  return { name, layer: m[1] as ModelLayer, table: m[2]!, file, sql, partitionBy, deps };
+}
+
+/** Dependency order: every model after the models it reads. A cycle or an unknown table is one clear error. */
+export function orderModels(models: Model[], known: Iterable<string> = []): Model[] {
+  const byName = new Map(models.map((m) => [m.name, m]));
+  const available = new Set(known);
+  for (const m of models) {
+    for (const d of m.deps) {
+      if (!byName.has(d) && !available.has(d)) {
+        throw new LabError(`${path.basename(m.file)} reads ${d}, which no model builds.`, `Models: ${[...byName.keys()].sort().join(', ')}. Check the table name (layer.table).`);
+      }
+    }
+  }
+  const ordered: Model[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (m: Model, trail: string[]) => {
+    if (state.get(m.name) === 'done') return;
+    if (state.get(m.name) === 'visiting') {
+      const cycle = [...trail.slice(trail.indexOf(m.name)), m.name];
+      throw new LabError(`The models read each other in a cycle: ${cycle.join(' → ')}.`, 'A pipeline flows one way (bronze → silver → gold): remove one of those reads.');
+    }
+    state.set(m.name, 'visiting');
+    for (const d of m.deps) {
+      const dep = byName.get(d);
+      if (dep) visit(dep, [...trail, m.name]);
+    }
+    state.set(m.name, 'done');
+    ordered.push(m);
+  };
+  for (const m of [...models].sort((a, b) => a.name.localeCompare(b.name))) visit(m, []);
+  return ordered;
+}
+
+export function modelDir(lakeDir: string, name: string): string {
+  const [layer, table] = name.split('.') as [string, string];
+  return path.join(lakeDir, layer, table);
+}
+
+/** A view over a model's Parquet files, with its partition column read back from the folder names. */
+export function modelViewSql(name: string, dir: string): string {
+  return `CREATE OR REPLACE VIEW ${name} AS SELECT * FROM read_parquet('${dir.replace(/'/g, "''")}/**/*.parquet', hive_partitioning = true, union_by_name = true)`;
+}
+
+export interface MaterializedModel {
+  name: string;
+  dir: string;
+  rows: number;
+  files: number;
+  partitionBy?: string;
+}
+
+/**
+ * Writes a model's result as Parquet into its folder, replacing what was there (so a rerun gives
+ * the same files), then points the `layer.table` view at it.
+ */
+export async function materializeModel(session: SqlSession, model: Pick<Model, 'name' | 'sql' | 'partitionBy'>, dir: string, opts: { timeoutMs?: number } = {}): Promise<MaterializedModel> {
+  const body = model.sql.replace(/[\s;]+$/, '');
+  const tmp = `${dir}.writing-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(path.dirname(tmp), { recursive: true });
+  const copy = model.partitionBy
+    ? `COPY (${body}\n) TO '${tmp}' (FORMAT parquet, PARTITION_BY (${model.partitionBy}), FILENAME_PATTERN 'part_{i}')`
+    : `COPY (${body}\n) TO '${path.join(tmp, 'part_0.parquet')}' (FORMAT parquet)`;
+  if (!model.partitionBy) fs.mkdirSync(tmp, { recursive: true });
+  try {
+    if (opts.timeoutMs) await session.runWithTimeout(copy, opts.timeoutMs);
+    else await session.run(copy);
+  } catch (err) {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+  let files = (fs.readdirSync(tmp, { recursive: true }) as string[]).filter((f) => f.endsWith('.parquet'));
+  if (files.length === 0) {
+    // No rows, so no partition folders: keep one empty file so the table still has its columns.
+    fs.mkdirSync(tmp, { recursive: true });
+    await session.run(`COPY (SELECT * FROM (${body}\n) LIMIT 0) TO '${path.join(tmp, 'empty.parquet')}' (FORMAT parquet)`);
+    files = ['empty.parquet'];
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(tmp, dir);
+  await session.run(modelViewSql(model.name, dir));
+  const rows = Number(await session.scalar(`SELECT count(*) FROM ${model.name}`));
+  return { name: model.name, dir, rows, files: files.length, partitionBy: model.partitionBy };
+}

@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLab, type LoadedLab } from '../../src/lab/load.js';
+import { lab, scratchDir } from '../helpers.js';
+
+// month4 as a learner meets it: bronze drops in a lake, models built with `lab run`, graded by `lab check`.
+describe('month4: a pipeline of models', () => {
+  const cwd = scratchDir('e2e-month4');
+  let month4: LoadedLab;
+  const file = (id: string) => {
+    const ex = month4.exercises.find((e) => e.id === id)!;
+    return path.join(cwd, 'workspace', 'month4', ex.id, ex.def.file);
+  };
+
+  beforeAll(async () => {
+    month4 = await loadLab('month4');
+  });
+
+  it('lands the bronze drops in the lake', async () => {
+    const r = await lab(['up', 'month4'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/seeding small dataset \(seed 42\).*rows\/s/);
+    const bronze = path.join(cwd, '.lab', 'month4', 'local', 'data', 'lake', 'bronze');
+    expect(fs.readdirSync(path.join(bronze, 'orders')).filter((d) => d.startsWith('dt=2024-')).length).toBeGreaterThan(300);
+  });
+
+  it('runs the templates as a pipeline in dependency order, and grades them as failing', async () => {
+    const run = await lab(['run', 'month4'], { cwd });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const built = [...run.stdout.matchAll(/✓ (\S+)/g)].map((m) => m[1]!);
+    expect(built.length).toBe(month4.exercises.length);
+    expect(built.indexOf('silver.orders')).toBeLessThan(built.indexOf('gold.fact_order_lines') === -1 ? Infinity : built.indexOf('gold.fact_order_lines'));
+    const check = await lab(['check', 'month4', '--json'], { cwd });
+    expect(check.code).toBe(1);
+    expect(JSON.parse(check.stdout)).toMatchObject({ lab: 'month4', score: 0, max: month4.exercises.length });
+  });
+
+  it('passes with every reference model, and writes Parquet under day partitions', async () => {
+    for (const ex of month4.exercises) expect((await lab(['solution', 'month4', ex.id, '--apply'], { cwd })).code).toBe(0);
+    const run = await lab(['run', 'month4'], { cwd });
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toMatch(/✓ silver\.orders\s+[\d,]+ rows\s+\d+ files under order_date=…\//);
+    const check = await lab(['check', 'month4', '--json'], { cwd });
+    const report = JSON.parse(check.stdout);
+    expect(report.exercises.filter((e: { passed: boolean }) => !e.passed).map((e: { id: string }) => e.id)).toEqual([]);
+    expect(check.code).toBe(0);
+    const orders = path.join(cwd, '.lab', 'month4', 'local', 'data', 'lake', 'silver', 'orders');
+    expect(fs.readdirSync(orders).every((d) => /^order_date=\d{4}-\d\d-\d\d$/.test(d))).toBe(true);
+  });
+
+  it('a broken model stops the run at its file and line, and names what did not run', async () => {
+    const f = file('01-silver-orders');
+    const saved = fs.readFileSync(f, 'utf8');
+    fs.writeFileSync(f, '-- @partition_by order_date\nSELECT order_id,\n  FROM bronze.orders\n  WHERE');
+    try {
+      const r = await lab(['run', 'month4'], { cwd });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(/✗ silver\.orders\s+month4\/01-silver-orders\/silver\.orders\.sql(:\d+)?: Parser Error/);
+      const check = await lab(['check', 'month4', '01'], { cwd });
+      expect(check.stdout).toMatch(/month4\/01-silver-orders\/silver\.orders\.sql:\d+: Parser Error/);
+    } finally {
+      fs.writeFileSync(f, saved);
+    }
+  });
+
+  it('one model, or one model with what it reads', async () => {
+    const one = await lab(['run', 'month4', 'silver.orders'], { cwd });
+    expect(one.code).toBe(0);
+    expect([...one.stdout.matchAll(/✓ (\S+)/g)].map((m) => m[1])).toEqual(['silver.orders']);
+    const unknown = await lab(['run', 'month4', 'gold.nothing'], { cwd });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/error: No model 'gold\.nothing' in your workspace/);
+  });
+});
