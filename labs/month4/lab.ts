@@ -20,6 +20,8 @@ export default defineLab({
     crypto.createHash('sha256').update(`bronze-v1:${seed}:${scale}:${JSON.stringify(lakehouseSize(scale))}`).update(fs.readFileSync(new URL('../../datasets/lakehouse/bronze.js', import.meta.url))).digest('hex').slice(0, 16),
   async seed(session, { seed, scale, dir, onTable }) {
     if (!dir) throw new Error('month4 seeds files: the dataset folder is required');
+    // Writing a year of partitions at once buffers per partition: cap it so large stays under 4 GiB.
+    await session.run("SET memory_limit = '2500MB'");
     await writeBronze(session, lakeDir(dir), { seed, scale, onSource: (source, rows) => onTable?.(`bronze.${source}`, rows, 0) });
   },
   sessionSetup(datasetDir) {
