@@ -5,6 +5,7 @@ import { checkCommand } from './commands/check.js';
 import type { CommandContext } from './commands/context.js';
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
+import { dropCommand } from './commands/drop.js';
 import { hintCommand } from './commands/hint.js';
 import { imagesBuildCommand } from './commands/images.js';
 import { logsCommand } from './commands/logs.js';
@@ -146,8 +147,15 @@ program
   .command('run <lab> [model]')
   .description('build your pipeline: run your model files (one SQL file per table) in dependency order, writing Parquet into the lab\'s lake')
   .option('--upstream', 'with a model: also run the models it reads, first')
-  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
+  .option('--day <date>', 'an incremental run for one day: @incremental models rewrite only that day\'s partition (they read it with getvariable(\'run_day\'))')
+  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
   .action(action((lab: string, model: string | undefined, flags) => runCommand(context(), lab, model, flags)));
+
+program
+  .command('drop <lab>')
+  .description('land the next day\'s drop in the lake\'s bronze layer, as the nightly export would (month4)')
+  .addHelpText('after', examples(['lab drop month4', 'lab run month4 --day 2025-01-17']) + '\n`lab reset month4` puts the data back as seeded, with the drop waiting again.\n')
+  .action(action((lab: string) => dropCommand(context(), lab)));
 
 program
   .command('logs <lab> [service]')

@@ -38,8 +38,15 @@ export interface BronzeSummary {
   days: number;
 }
 
-export function bronzeDir(lakeDir: string, source: BronzeSource): string {
-  return path.join(lakeDir, 'bronze', source);
+export function bronzeDir(lakeDir: string, source: BronzeSource, layer: 'bronze' | 'incoming' = 'bronze'): string {
+  return path.join(lakeDir, layer, source);
+}
+
+/** The next day's drop waits in `incoming/` until it lands (`lab drop`), for incremental runs. */
+export function incomingDay(lakeDir: string): string | undefined {
+  const dir = bronzeDir(lakeDir, 'orders', 'incoming');
+  if (!fs.existsSync(dir)) return undefined;
+  return fs.readdirSync(dir).map((d) => /^dt=(\d{4}-\d\d-\d\d)$/.exec(d)?.[1]).find(Boolean);
 }
 
 /** Writes the partitioned drops with DuckDB: one COPY per source, partitioned by day. */
@@ -51,9 +58,12 @@ export async function writeBronze(session: SqlSession, lakeDir: string, opts: { 
     await session.run(step.sql);
   }
   fs.rmSync(path.join(lakeDir, 'bronze'), { recursive: true, force: true });
+  fs.rmSync(path.join(lakeDir, 'incoming'), { recursive: true, force: true });
   for (const source of BRONZE_SOURCES) fs.mkdirSync(bronzeDir(lakeDir, source), { recursive: true });
-  const jsonLines = (source: BronzeSource, query: string) =>
-    session.run(`COPY (SELECT dt, line FROM (${query}) ORDER BY dt, sort_key) TO '${bronzeDir(lakeDir, source)}' (FORMAT csv, PARTITION_BY (dt), HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f', FILE_EXTENSION 'jsonl', FILENAME_PATTERN '${source}', OVERWRITE_OR_IGNORE)`);
+  const jsonLines = (source: BronzeSource, query: string, layer: 'bronze' | 'incoming' = 'bronze') => {
+    fs.mkdirSync(bronzeDir(lakeDir, source, layer), { recursive: true });
+    return session.run(`COPY (SELECT dt, line FROM (${query}) ORDER BY dt, sort_key) TO '${bronzeDir(lakeDir, source, layer)}' (FORMAT csv, PARTITION_BY (dt), HEADER false, QUOTE '', ESCAPE '', DELIMITER '\x1f', FILE_EXTENSION 'jsonl', FILENAME_PATTERN '${source}', OVERWRITE_OR_IGNORE)`);
+  };
 
   // Orders: one line per CDC row, in the drop of the day it changed; the shape changes mid-year.
   await session.run(`CREATE OR REPLACE TEMP TABLE _bronze_orders AS
@@ -92,6 +102,21 @@ export async function writeBronze(session: SqlSession, lakeDir: string, opts: { 
   await csv('products', `SELECT product_id, sku, name, category_id, unit_price, DATE '2024-01-01' AS dt FROM products ORDER BY product_id`);
   await csv('categories', `SELECT category_id, parent_id, name, DATE '2024-01-01' AS dt FROM categories ORDER BY category_id`);
 
+  // The next day's drop: that day's new orders (in the new shape) and their lines, waiting in incoming/.
+  await session.run(`CREATE OR REPLACE TEMP TABLE _next_orders AS
+    WITH next_day AS (SELECT max(dt) + 1 AS d, round(count(DISTINCT order_id) / count(DISTINCT dt))::BIGINT AS n, max(order_id) AS last_id FROM _bronze_orders)
+    SELECT last_id + i + 1 AS order_id, d AS dt, i AS sort_key,
+      1 + floor(${rnd(81, 'i')} * (SELECT count(DISTINCT customer_id) FROM customers))::BIGINT AS customer_id,
+      strftime(d::TIMESTAMP + to_seconds(floor(${rnd(82, 'i')} * 86400)::BIGINT), '%Y-%m-%dT%H:%M:%SZ') AS placed_at
+    FROM next_day, range(n) t(i)`);
+  await jsonLines('orders', `SELECT dt, sort_key, to_json({'order_id': order_id, 'customer': customer_id, 'status': 'placed', 'ordered_at': placed_at, 'updated_at': placed_at, 'channel': 'web'})::VARCHAR AS line FROM _next_orders`, 'incoming');
+  await jsonLines('order_lines', `SELECT o.dt, o.sort_key * 4 + l.n AS sort_key,
+      to_json({'order_id': o.order_id, 'line_no': l.n + 1, 'product_id': p.product_id, 'quantity': 1 + floor(${rnd(85, 'o.order_id * 4 + l.n')} * 4)::INTEGER,
+               'unit_price': p.unit_price::VARCHAR, 'discount': CASE WHEN ${rnd(86, 'o.order_id * 4 + l.n')} < 0.7 THEN NULL ELSE 0.1 END})::VARCHAR AS line
+    FROM _next_orders o, range(3) l(n), products p
+    WHERE l.n < 1 + floor(${rnd(83, 'o.order_id')} * 3) AND p.product_id = 1 + floor(${rnd(84, 'o.order_id * 4 + l.n')} * (SELECT count(*) FROM products))::BIGINT`, 'incoming');
+  await session.run('DROP TABLE IF EXISTS _next_orders');
+
   const count = async (sql: string) => Number(await session.scalar(sql));
   const rows = {
     orders: await count('SELECT count(*) FROM _bronze_orders'),
@@ -113,9 +138,13 @@ export async function writeBronze(session: SqlSession, lakeDir: string, opts: { 
 }
 
 /** SQL that exposes the drops as the `bronze` schema: raw lines for JSON, text columns for CSV, each with its drop day and file. */
-export function bronzeViews(lakeDir: string): string[] {
+export function bronzeViews(lakeDir: string, opts: { withIncoming?: boolean } = {}): string[] {
+  const files = (source: BronzeSource) =>
+    opts.withIncoming && fs.existsSync(bronzeDir(lakeDir, source, 'incoming'))
+      ? `['${bronzeDir(lakeDir, source)}/*/*.jsonl', '${bronzeDir(lakeDir, source, 'incoming')}/*/*.jsonl']`
+      : `'${bronzeDir(lakeDir, source)}/*/*.jsonl'`;
   const raw = (source: BronzeSource) =>
-    `CREATE OR REPLACE VIEW bronze.${source} AS SELECT line, dt::DATE AS dt, filename AS file FROM read_csv('${bronzeDir(lakeDir, source)}/*/*.jsonl', columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', header = false, hive_partitioning = true, filename = true)`;
+    `CREATE OR REPLACE VIEW bronze.${source} AS SELECT line, dt::DATE AS dt, filename AS file FROM read_csv(${files(source)}, columns = {'line': 'VARCHAR'}, delim = '\x1f', quote = '', escape = '', header = false, hive_partitioning = true, filename = true)`;
   const text = (source: BronzeSource) =>
     `CREATE OR REPLACE VIEW bronze.${source} AS SELECT * EXCLUDE (dt, filename), dt::DATE AS dt, filename AS file FROM read_csv('${bronzeDir(lakeDir, source)}/*/*.csv', all_varchar = true, header = true, hive_partitioning = true, filename = true)`;
   return ['CREATE SCHEMA IF NOT EXISTS bronze', raw('orders'), raw('order_lines'), text('customers'), text('products'), text('categories')];

@@ -14,7 +14,7 @@ import { attachStack, type CommandContext } from './context.js';
  * Parquet into the lab's lake, like `dbt run`. A model name runs that model only; --upstream also
  * runs what it reads.
  */
-export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean }): Promise<number> {
+export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string }): Promise<number> {
   const lab = await loadLab(labName);
   const exercises = lab.exercises.filter((e) => e.def.kind === 'model');
   if (exercises.length === 0) throw new LabError(`${lab.name} has no models to run.`, '`lab run` is for the pipeline labs (month4); `lab check` grades the others.');
@@ -37,16 +37,20 @@ export async function runCommand(ctx: CommandContext, labName: string, selected:
     todo = ordered.filter((m) => wanted.has(m.name));
   }
 
+  if (flags.day !== undefined && !/^\d{4}-\d\d-\d\d$/.test(flags.day)) throw new LabError(`Invalid day '${flags.day}'.`, 'Give a date like --day 2025-01-17.');
   const lake = path.join(dataset.dir, 'lake');
   ctx.output.info(pc.bold(`lab run ${lab.name}${selected ? ` ${selected}` : ''}`) + pc.dim(` · ${todo.length} model${todo.length === 1 ? '' : 's'} in dependency order · lake ${path.relative(process.cwd(), lake)}`));
   const session = await openDatasetSession(lab, dataset);
+  // Incremental models read the day to build from this variable; unset, they build everything.
+  await session.run(flags.day ? `SET VARIABLE run_day = DATE '${flags.day}'` : 'SET VARIABLE run_day = NULL');
+  if (flags.day) ctx.output.info(pc.dim(`run_day = ${flags.day}: @incremental models rewrite only the partitions they produce; the others rebuild fully`));
   const t0 = performance.now();
   try {
     for (const [i, model] of todo.entries()) {
       const started = performance.now();
       try {
         const out = await materializeModel(session, model, modelDir(lake, model.name));
-        const where = out.partitionBy ? `${out.files} files under ${out.partitionBy}=…/` : `${out.files} file`;
+        const where = out.partitionBy ? `${out.files} files under ${out.partitionBy}=…/${model.incremental && flags.day ? ' (incremental)' : ''}` : `${out.files} file`;
         ctx.output.result(`${pc.green('✓')} ${model.name.padEnd(28)} ${formatCount(out.rows).padStart(11)} rows  ${pc.dim(`${where} · ${formatMs(performance.now() - started)}`)}`);
       } catch (err) {
         const rel = path.relative(ctx.paths.workspaceRoot, model.file);

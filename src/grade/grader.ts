@@ -11,7 +11,8 @@ import { sqlCode } from '../lab/checks.js';
 import type { ModelOutput } from '../lab/define.js';
 import { modelDir, parseModel } from '../lab/models.js';
 import { LabError } from '../errors.js';
-import { openDatasetSession, referenceDigest, referenceLake, runLearnerModel, useReferenceUpstream } from './model-runs.js';
+import { incomingDay } from '../../datasets/lakehouse/bronze.js';
+import { checkIncrementalRun, openDatasetSession, referenceDigest, referenceLake, runLearnerModel, useReferenceUpstream } from './model-runs.js';
 
 export const DEFAULT_TIMEOUT_MS = { sql: 20_000, python: 60_000, model: 60_000 } as const;
 
@@ -167,7 +168,7 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
       for (const check of ex.def.checks) {
         if (check.on !== 'results') continue;
         const run = runs[i]!;
-        const outcome = await check.run({ dataset: dataset.label, hidden: dataset.hidden, session, learnerTable: 'learner', referenceTable: 'reference', learnerOutput: run.output, rerunLearner: run.rerun });
+        const outcome = await check.run({ dataset: dataset.label, hidden: dataset.hidden, session, learnerTable: 'learner', referenceTable: 'reference', learnerOutput: run.output, rerunLearner: run.rerun, incrementalRun: run.incrementalRun });
         checks.push({
           name: `${check.name} · ${dataset.label}`,
           passed: outcome.passed,
@@ -192,6 +193,7 @@ interface RunTarget {
   rerun?: () => Promise<ModelOutput>;
   /** Folders to remove once graded. */
   scratch?: string[];
+  incrementalRun?: () => Promise<{ passed: boolean; message: string }>;
 }
 
 interface SolutionRun {
@@ -237,6 +239,23 @@ async function runModel(ex: LoadedExercise, target: RunTarget, run: SolutionRun)
   if (run.table === 'learner') {
     target.output = output;
     target.rerun = () => build(`b${(target.scratch ?? []).length}`);
+    target.incrementalRun = () => incrementalRun(ex, target, run, output);
+  }
+}
+
+/** Runs the learner's model for the next day's drop on a copy of its files (see checkIncrementalRun). */
+async function incrementalRun(ex: LoadedExercise, target: RunTarget, run: SolutionRun, output: ModelOutput): Promise<{ passed: boolean; message: string }> {
+  const learner = parseModel(run.file, run.source);
+  if (!learner.incremental) {
+    return { passed: false, message: `${run.rel} is not incremental: add \`-- @incremental\` (with its @partition_by), and filter to getvariable('run_day') when it is set, so a run for a new day rewrites only that day` };
+  }
+  const day = incomingDay(path.join(target.dataset.dir, 'lake'));
+  if (!day) return { passed: true, message: 'the next drop has already landed here (`lab drop`): checked on the hidden dataset' };
+  const reference = parseModel(path.join(path.dirname(ex.solutionFile), ex.def.file));
+  try {
+    return await checkIncrementalRun(target.session, target.dataset, { ...learner, dir: output.dir }, reference, day);
+  } catch (err) {
+    return { passed: false, message: `a run for ${day} failed: ${sqlErrorMessage(run.rel, err)}` };
   }
 }
 

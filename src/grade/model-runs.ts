@@ -6,6 +6,8 @@ import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { materializeModel, modelDir, modelViewSql, orderModels, parseModel, type Model } from '../lab/models.js';
 import type { Dataset, StartedStack } from '../runtime/runtime.js';
 import type { SqlSession } from '../services/duckdb.js';
+import { bronzeViews } from '../../datasets/lakehouse/bronze.js';
+import { compareTables } from './compare.js';
 
 /** A session on a dataset with the lab's own set-up run first (e.g. the lake's bronze views). */
 export async function openDatasetSession(lab: LoadedLab, dataset: Dataset): Promise<SqlSession> {
@@ -67,4 +69,59 @@ export async function runLearnerModel(session: SqlSession, ex: LoadedExercise, s
   const dir = modelDir(outDir, model.name);
   await materializeModel(session, model, dir, { timeoutMs });
   return { dir, partitionBy: model.partitionBy };
+}
+
+/** Hashes of every file of a model's folder, by partition folder. */
+function partitionFiles(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
+    const full = path.join(dir, f);
+    if (fs.statSync(full).isFile()) out.set(f, crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex'));
+  }
+  return out;
+}
+
+/**
+ * The incremental promise: with the next day's drop landed, a run for that day rewrites that
+ * day's partition — with the same rows a full rebuild gives for it — and no other file.
+ */
+export async function checkIncrementalRun(
+  session: SqlSession,
+  dataset: Dataset,
+  learner: { name: string; sql: string; partitionBy?: string; dir: string },
+  reference: Model,
+  day: string,
+): Promise<{ passed: boolean; message: string }> {
+  const lakeDir = path.join(dataset.dir, 'lake');
+  const copy = `${learner.dir}-incremental`;
+  fs.rmSync(copy, { recursive: true, force: true });
+  fs.cpSync(learner.dir, copy, { recursive: true });
+  const before = partitionFiles(copy);
+  const col = learner.partitionBy!;
+  try {
+    for (const sql of bronzeViews(lakeDir, { withIncoming: true })) await session.run(sql);
+    await session.run(`SET VARIABLE run_day = DATE '${day}'`);
+    await materializeModel(session, { name: learner.name, sql: learner.sql, partitionBy: learner.partitionBy, incremental: true }, copy);
+    await session.run('SET VARIABLE run_day = NULL');
+    await session.run(`CREATE OR REPLACE TEMP TABLE __full_day AS SELECT * FROM (${reference.sql.replace(/[\s;]+$/, '')}\n) WHERE ${col} = DATE '${day}'`);
+  } finally {
+    await session.run('SET VARIABLE run_day = NULL');
+    for (const sql of bronzeViews(lakeDir)) await session.run(sql);
+  }
+  const after = partitionFiles(copy);
+  const touched = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f));
+  const otherDays = touched.filter((f) => !f.startsWith(`${col}=${day}/`));
+  try {
+    if (otherDays.length) {
+      return { passed: false, message: `a run for ${day} rewrote ${otherDays.length} files of other days, e.g. ${otherDays[0]}: filter the model to getvariable('run_day') when it is set, so only that day's partition is produced` };
+    }
+    if (!touched.length) return { passed: false, message: `a run for ${day} (the next day's drop) did not write that day's partition ${col}=${day}/: does the model read the new drop?` };
+    await session.run(`CREATE OR REPLACE TEMP TABLE __learner_day AS SELECT * FROM read_parquet('${copy.replace(/'/g, "''")}/**/*.parquet', hive_partitioning = true, union_by_name = true) WHERE ${col} = DATE '${day}'`);
+    const same = await compareTables(session, '__learner_day', '__full_day', {});
+    if (!same.passed) return { passed: false, message: `the partition a run for ${day} wrote differs from a full rebuild's: ${same.message}` };
+  } finally {
+    fs.rmSync(copy, { recursive: true, force: true });
+    await session.run(modelViewSql(learner.name, learner.dir));
+  }
+  return { passed: true, message: `a run for ${day} rewrote only ${col}=${day}/ (${touched.length} file${touched.length === 1 ? '' : 's'})` };
 }

@@ -156,3 +156,15 @@ export function expectTotalsMatch(name: string, learnerSql: string, sourceSql: s
     },
   };
 }
+
+/** An incremental model: with the next day's drop landed, a run for that day rewrites that day's partition only, as a full rebuild would. */
+export function expectIncremental(): Check {
+  return {
+    name: 'incremental: a new day rewrites only its partition',
+    on: 'results',
+    async run(ctx) {
+      if (!ctx.incrementalRun) return { passed: false, message: 'this check needs a model exercise' };
+      return ctx.incrementalRun();
+    },
+  };
+}

@@ -69,6 +69,8 @@ export interface RunContext {
   learnerOutput?: ModelOutput;
   /** Model exercises: reruns the learner's model into another folder (for idempotency checks). */
   rerunLearner?: () => Promise<ModelOutput>;
+  /** Incremental model exercises: lands the next day's drop and runs the learner's model for that day only. */
+  incrementalRun?: () => Promise<CheckOutcome>;
 }
 
 export interface SourceContext {

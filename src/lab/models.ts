@@ -18,6 +18,11 @@ export interface Model {
   sql: string;
   /** From a `-- @partition_by <column>` line: the Parquet files go under <column>=<value>/ folders. */
   partitionBy?: string;
+  /**
+   * From a `-- @incremental` line (with a partition column): a run replaces only the partitions its
+   * result has, so a run for one day (`getvariable('run_day')`) rewrites that day and nothing else.
+   */
+  incremental: boolean;
   /** The silver and gold tables this model reads (bronze tables are sources, always there). */
   deps: string[];
 }
@@ -29,7 +34,9 @@ export function parseModel(file: string, sql = fs.readFileSync(file, 'utf8')): M
   const name = `${m[1]}.${m[2]}`;
   const partitionBy = /^\s*--\s*@partition_by\s+([A-Za-z_][A-Za-z0-9_]*)\s*$/m.exec(sql)?.[1];
   const deps = [...new Set([...sqlCode(sql).matchAll(/\b(silver|gold)\s*\.\s*([A-Za-z_][A-Za-z0-9_]*)\b/gi)].map((r) => `${r[1]!.toLowerCase()}.${r[2]!.toLowerCase()}`))].filter((d) => d !== name);
-  return { name, layer: m[1] as ModelLayer, table: m[2]!, file, sql, partitionBy, deps };
+  const incremental = /^\s*--\s*@incremental\s*$/m.test(sql);
+  if (incremental && !partitionBy) throw new LabError(`${path.basename(file)} is @incremental but has no @partition_by column.`, 'An incremental model replaces partitions: add `-- @partition_by <column>`.');
+  return { name, layer: m[1] as ModelLayer, table: m[2]!, file, sql, partitionBy, incremental, deps };
 }
 
 /** Dependency order: every model after the models it reads. A cycle or an unknown table is one clear error. */
@@ -85,7 +92,7 @@ export interface MaterializedModel {
  * Writes a model's result as Parquet into its folder, replacing what was there (so a rerun gives
  * the same files), then points the `layer.table` view at it.
  */
-export async function materializeModel(session: SqlSession, model: Pick<Model, 'name' | 'sql' | 'partitionBy'>, dir: string, opts: { timeoutMs?: number } = {}): Promise<MaterializedModel> {
+export async function materializeModel(session: SqlSession, model: Pick<Model, 'name' | 'sql' | 'partitionBy'> & { incremental?: boolean }, dir: string, opts: { timeoutMs?: number } = {}): Promise<MaterializedModel> {
   const body = model.sql.replace(/[\s;]+$/, '');
   const tmp = `${dir}.writing-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
@@ -108,8 +115,18 @@ export async function materializeModel(session: SqlSession, model: Pick<Model, '
     await session.run(`COPY (SELECT * FROM (${body}\n) LIMIT 0) TO '${path.join(tmp, 'empty.parquet')}' (FORMAT parquet)`);
     files = ['empty.parquet'];
   }
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(tmp, dir);
+  if (model.incremental && fs.existsSync(dir)) {
+    // Replace only the partitions this run produced; every other partition keeps its files.
+    const parts = fs.readdirSync(tmp).filter((d) => d.includes('='));
+    for (const part of parts) {
+      fs.rmSync(path.join(dir, part), { recursive: true, force: true });
+      fs.renameSync(path.join(tmp, part), path.join(dir, part));
+    }
+    fs.rmSync(tmp, { recursive: true, force: true });
+  } else {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.renameSync(tmp, dir);
+  }
   await session.run(modelViewSql(model.name, dir));
   const rows = Number(await session.scalar(`SELECT count(*) FROM ${model.name}`));
   return { name: model.name, dir, rows, files: files.length, partitionBy: model.partitionBy };

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bronzeViews, SCHEMA_CHANGE_DAY, writeBronze } from '../../datasets/lakehouse/bronze.js';
+import { bronzeViews, incomingDay, SCHEMA_CHANGE_DAY, writeBronze } from '../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../src/services/duckdb.js';
 import { scratchDir } from '../helpers.js';
 
@@ -54,6 +54,22 @@ describe('lakehouse bronze drops', () => {
     expect(await one(`SELECT count(DISTINCT regexp_extract((line->>'ordered_at'), '(Z|[+-]\\d\\d:\\d\\d)$')) FROM bronze.orders WHERE json_valid(line)`)).toBeGreaterThan(3);
     // CSV drops: text columns with the drop day and the file they came from.
     expect(await session.queryObjects('SELECT * FROM bronze.customers LIMIT 1')).toEqual([expect.objectContaining({ customer_id: expect.any(String), dt: expect.anything(), file: expect.stringMatching(/customers\/dt=/) })]);
+    session.close();
+  });
+
+  it('keep the next day\'s drop waiting in incoming/, for incremental runs', async () => {
+    const { lake, session } = await bronze(42);
+    const day = incomingDay(lake)!;
+    expect(day).toMatch(/^\d{4}-\d\d-\d\d$/);
+    const last = String(await session.scalar('SELECT max(dt)::VARCHAR FROM bronze.orders'));
+    expect(new Date(day).getTime() - new Date(last).getTime()).toBe(86_400_000);
+    for (const sql of bronzeViews(lake, { withIncoming: true })) await session.run(sql);
+    const one = async (sql: string) => Number(await session.scalar(sql));
+    expect(await one(`SELECT count(*) FROM bronze.orders WHERE dt = DATE '${day}'`)).toBeGreaterThan(5);
+    expect(await one(`SELECT count(*) FROM bronze.order_lines WHERE dt = DATE '${day}'`)).toBeGreaterThan(5);
+    expect(await one(`SELECT count(*) FROM bronze.order_lines WHERE dt = DATE '${day}' AND NOT json_valid(line)`)).toBe(0);
+    // New orders, numbered after every order so far.
+    expect(await one(`SELECT min((line->>'order_id')::BIGINT) FROM bronze.orders WHERE dt = DATE '${day}'`)).toBeGreaterThan(await one(`SELECT max(CASE WHEN json_valid(line) THEN try_cast((line->>'order_id') AS BIGINT) END) FROM bronze.orders WHERE dt < DATE '${day}'`));
     session.close();
   });
 });
