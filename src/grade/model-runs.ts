@@ -71,12 +71,12 @@ export async function runLearnerModel(session: SqlSession, ex: LoadedExercise, s
   return { dir, partitionBy: model.partitionBy };
 }
 
-/** Hashes of every file of a model's folder, by partition folder. */
+/** Identity of every file of a model's folder: a rewritten file is a new file, even with the same bytes. */
 function partitionFiles(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of (fs.readdirSync(dir, { recursive: true }) as string[]).sort()) {
-    const full = path.join(dir, f);
-    if (fs.statSync(full).isFile()) out.set(f, crypto.createHash('sha256').update(fs.readFileSync(full)).digest('hex'));
+    const st = fs.statSync(path.join(dir, f));
+    if (st.isFile()) out.set(f, `${st.ino}:${st.mtimeMs}:${st.size}`);
   }
   return out;
 }

@@ -72,4 +72,23 @@ describe('month4: a pipeline of models', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/error: No model 'gold\.nothing' in your workspace/);
   });
+
+  it('lands the next day\'s drop, and an incremental run rewrites only that day', async () => {
+    const drop = await lab(['drop', 'month4'], { cwd });
+    expect(drop.code, drop.stderr).toBe(0);
+    const day = /the drop of (\d{4}-\d\d-\d\d) landed in bronze: [\d,]+ orders, [\d,]+ order lines/.exec(drop.stdout)?.[1];
+    expect(day).toBeDefined();
+    const lines = path.join(cwd, '.lab', 'month4', 'local', 'data', 'lake', 'silver', 'order_lines');
+    const before = fs.statSync(path.join(lines, fs.readdirSync(lines).sort()[0]!)).ino;
+    const run = await lab(['run', 'month4', 'silver.order_lines', '--day', day!], { cwd });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/✓ silver\.order_lines\s+[\d,]+ rows\s+1 files under order_date=…\/ \(incremental\)/);
+    expect(fs.existsSync(path.join(lines, `order_date=${day}`))).toBe(true);
+    expect(fs.statSync(path.join(lines, fs.readdirSync(lines).sort()[0]!)).ino).toBe(before); // other days untouched
+    const again = await lab(['drop', 'month4'], { cwd });
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/error: No new drop is waiting/);
+    const check = await lab(['check', 'month4', '03'], { cwd });
+    expect(check.code, check.stdout).toBe(0);
+  });
 });

@@ -1,0 +1,18 @@
+-- 06 · gold.dim_product (reference solution)
+WITH categories AS (
+  SELECT category_id::BIGINT AS category_id, try_cast(parent_id AS BIGINT) AS parent_id, name
+  FROM bronze.categories
+)
+SELECT
+  p.product_id::BIGINT AS product_id,
+  p.sku,
+  p.name,
+  p.unit_price::DECIMAL(10, 2) AS unit_price,
+  shelf.name AS shelf,
+  aisle.name AS aisle,
+  department.name AS department
+FROM bronze.products p
+-- LEFT JOINs: a product whose category is unknown stays in the dimension, with NULL levels
+LEFT JOIN categories shelf ON shelf.category_id = p.category_id::BIGINT
+LEFT JOIN categories aisle ON aisle.category_id = shelf.parent_id
+LEFT JOIN categories department ON department.category_id = aisle.parent_id
