@@ -149,6 +149,6 @@ export async function doctorCommand(ctx: CommandContext, labName: string | undef
   }
   const blocking = findings.filter((f) => !f.ok && f.required);
   ctx.output.result('');
-  ctx.output.result(blocking.length ? pc.red(`${blocking.length} problem${blocking.length > 1 ? 's' : ''} to fix before \`lab up\``) : pc.green('ready: `lab up month1` to start'));
+  ctx.output.result(blocking.length ? pc.red(`${blocking.length} problem${blocking.length > 1 ? 's' : ''} to fix before \`lab up\``) : pc.green(`ready: \`lab up ${labName ?? 'month1'}\` to start`));
   return blocking.length ? 1 : 0;
 }
