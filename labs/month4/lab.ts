@@ -12,9 +12,11 @@ export default defineLab({
   name: 'month4',
   title: 'The open-source lakehouse: medallion bronze, silver, gold',
   summary: 'Raw daily drops to a clean star schema: typed and deduplicated silver with a quarantine, an SCD2 dimension, facts and a mart, as Parquet in a lake.',
-  roles: ['sql', 'objectStore'],
+  roles: ['sql', 'objectStore', 'python', 'spark'],
   sqlEngine: { local: 'DuckDB', docker: 'Trino' },
-  needs: { memoryGiB: 4 },
+  needs: { python: true, jdk: true, memoryGiB: 4 },
+  // The optional PySpark track (exercise 10) runs Spark local[2] from this venv on the JDK.
+  pythonRequirements: 'requirements.txt',
   tables: BRONZE_SOURCES.map((s) => `bronze.${s}`),
   datasetVersion: (seed, scale) =>
     crypto.createHash('sha256').update(`bronze-v1:${seed}:${scale}:${JSON.stringify(lakehouseSize(scale))}`).update(fs.readFileSync(new URL('../../datasets/lakehouse/bronze.js', import.meta.url))).digest('hex').slice(0, 16),

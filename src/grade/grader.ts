@@ -360,7 +360,8 @@ async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSessio
   if (fs.existsSync(done)) return dir;
   fs.mkdirSync(dir, { recursive: true });
   for (const table of lab.def.tables) {
-    await session.run(`COPY (SELECT * FROM ${table}) TO '${path.join(dir, `${table}.parquet`)}' (FORMAT parquet)`);
+    // A dotted name (bronze.orders) becomes bronze_orders: solve()'s parameter names are identifiers.
+    await session.run(`COPY (SELECT * FROM ${table}) TO '${path.join(dir, `${table.replace(/\./g, '_')}.parquet`)}' (FORMAT parquet)`);
   }
   fs.writeFileSync(done, new Date().toISOString());
   return dir;

@@ -102,7 +102,7 @@ export interface ExerciseDefinition {
   /** The learner's file name, the same in template/ and solution/. */
   file: string;
   /** Python exercises: the DataFrame library whose frames `solve()` receives. */
-  library?: 'pandas' | 'polars';
+  library?: 'pandas' | 'polars' | 'pyspark';
   checks: Check[];
   /** Per-run limit; a solution still running then is stopped. */
   timeoutMs?: number;

@@ -32,6 +32,12 @@ function lab(cwd: string, args: string[]): { ms: number; peakBytes: number; stdo
 }
 
 const rows: Array<{ what: string; ms: number; peakBytes: number; target?: number }> = [];
+// Warm-up, untimed: creates the lab's venv (pyspark) if it is not there yet.
+{
+  const warm = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-bench-m4-warm-'));
+  lab(warm, ['up', 'month4', '--scale', 'small']);
+  fs.rmSync(warm, { recursive: true, force: true });
+}
 const exercises = fs.readdirSync(path.join(root, 'labs', 'month4', 'exercises')).sort();
 for (const scale of scales) {
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), `lab-bench-m4-${scale}-`));

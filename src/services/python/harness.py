@@ -72,9 +72,31 @@ def on_alarm(signum, frame):
     raise SolveTimeout()
 
 
+def spark_session():
+    """A local Spark for PySpark solutions: two cores, UTC, no UI, Parquet timestamps DuckDB reads."""
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .appName("lakehouse-lab")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
 def run(module_path, library, timeout_s, jobs):
     if library == "pandas":
         import pandas as lib
+    elif library == "pyspark":
+        lib = spark_session()
     else:
         import polars as lib
 
@@ -93,6 +115,9 @@ def run(module_path, library, timeout_s, jobs):
     for input_dir, output_file in jobs:
         args = {}
         for name in inspect.signature(solve).parameters:
+            if name == "spark" and library == "pyspark":
+                args[name] = lib
+                continue
             path = os.path.join(input_dir, f"{name}.parquet")
             if not os.path.exists(path):
                 available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
@@ -101,18 +126,21 @@ def run(module_path, library, timeout_s, jobs):
         signal.setitimer(signal.ITIMER_REAL, timeout_s)
         try:
             result = solve(**args)
+            # Spark is lazy: the work happens when the result is written, inside the same limit.
+            write_result(lib, library, result, output_file, module_path)
         except SolveTimeout:
             fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
         except Exception as e:
-            fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path))
+            fail(type(e).__name__, str(e).split("\n")[0][:500], module_path, learner_line(e.__traceback__, module_path))
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-        write_result(lib, library, result, output_file, module_path)
 
 
 def read_table(lib, library, path):
     """A table as the library's DataFrame. pandas gets DECIMAL money as float64: the default
     would hold one decimal.Decimal object per value, slow to read and to compute with."""
+    if library == "pyspark":
+        return lib.read.parquet(path)
     if library != "pandas":
         return lib.read_parquet(path)
     import pyarrow as pa
@@ -124,7 +152,20 @@ def read_table(lib, library, path):
 
 
 def write_result(lib, library, result, output_file, module_path):
-    if library == "pandas":
+    if library == "pyspark":
+        from pyspark.sql import DataFrame
+
+        if not isinstance(result, DataFrame):
+            fail("WrongType", f"solve() returned {type(result).__name__}, expected a Spark DataFrame", module_path)
+        import glob
+        import shutil
+
+        out_dir = output_file + ".spark"
+        result.coalesce(1).write.mode("overwrite").parquet(out_dir)
+        parts = glob.glob(os.path.join(out_dir, "*.parquet"))
+        shutil.move(parts[0], output_file)
+        shutil.rmtree(out_dir, ignore_errors=True)
+    elif library == "pandas":
         if not isinstance(result, lib.DataFrame):
             fail("WrongType", f"solve() returned {type(result).__name__}, expected a pandas DataFrame", module_path)
         if not isinstance(result.index, lib.RangeIndex):
