@@ -10,6 +10,7 @@ import { hintCommand } from './commands/hint.js';
 import { imagesBuildCommand } from './commands/images.js';
 import { logsCommand } from './commands/logs.js';
 import { listCommand } from './commands/list.js';
+import { queryCommand } from './commands/query.js';
 import { resetCommand } from './commands/reset.js';
 import { runCommand } from './commands/run.js';
 import { solutionCommand } from './commands/solution.js';
@@ -150,6 +151,15 @@ program
   .option('--day <date>', 'an incremental run for one day: @incremental models rewrite only that day\'s partition (they read it with getvariable(\'run_day\'))')
   .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
   .action(action((lab: string, model: string | undefined, flags) => runCommand(context(), lab, model, flags)));
+
+program
+  .command('query <lab> [sql]')
+  .description('explore the lab\'s data with SQL, on the engine the checks use (your seed, read-only)')
+  .option('-f, --file <file>', 'run the query in a file (e.g. your exercise)')
+  .option('--limit <rows>', 'rows to print (default 20)')
+  .option('--json', 'print {columns, rows} as JSON')
+  .addHelpText('after', examples(['lab query month1 "SELECT status, count(*) FROM orders GROUP BY ALL"', 'lab query month1 "DESCRIBE orders"', 'lab query month1 -f workspace/month1/03-running-revenue/query.sql', 'lab query month4 "SELECT line FROM bronze.orders LIMIT 3"', 'lab query month4 "SHOW ALL TABLES"']))
+  .action(action((lab: string, sql: string | undefined, flags) => queryCommand(context(), lab, sql, flags)));
 
 program
   .command('drop <lab>')

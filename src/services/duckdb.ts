@@ -74,6 +74,12 @@ export class SqlSession {
     };
   }
 
+  /** Columns, types and rows with JSON-friendly values (BIGINT, DECIMAL and dates as text), for display. */
+  async queryJson(sql: string): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }> {
+    const reader = await this.connection.runAndReadAll(sql);
+    return { columns: reader.columnNames(), types: reader.columnTypes().map((t) => t.toString()), rows: reader.getRowsJson() as unknown[][] };
+  }
+
   /** Rows as objects with JSON-friendly values (BIGINT and DECIMAL as strings), for messages. */
   async queryObjects(sql: string): Promise<Record<string, unknown>[]> {
     const reader = await this.connection.runAndReadAll(sql);

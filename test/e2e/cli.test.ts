@@ -42,6 +42,20 @@ describe('a learner\'s journey through month1', () => {
     for (const ex of month1.exercises) expect(fs.existsSync(wsFile(cwd, ex.id))).toBe(true);
   });
 
+  it('explores the data with lab query, on the engine the checks use', async () => {
+    const r = await lab(['query', 'month1', 'SELECT status, count(*) AS n FROM orders GROUP BY ALL ORDER BY n DESC', '--json'], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.columns).toEqual(['status', 'n']);
+    expect(out.rows.map((row: string[]) => row[0]).sort()).toEqual(['cancelled', 'delivered', 'placed', 'returned', 'shipped']);
+    const table = await lab(['query', 'month1', 'SELECT * FROM orders', '--limit', '3'], { cwd });
+    expect(table.stdout).toMatch(/^order_id\s+customer_id\s+status/);
+    expect(table.stdout).toMatch(/3 of [\d,]+ rows \(--limit to see more\)/);
+    const bad = await lab(['query', 'month1', 'SELECT * FROM nope'], { cwd });
+    expect(bad.code).toBe(1);
+    expectOneLineError(bad.stderr, /Table with name nope does not exist/);
+  });
+
   it('fails every template, with the JSON contract', async () => {
     const r = await lab(['check', 'month1', '--json'], { cwd });
     expect(r.code).toBe(1);

@@ -1,0 +1,65 @@
+import fs from 'node:fs';
+import pc from 'picocolors';
+import { LabError } from '../errors.js';
+import { openDatasetSession } from '../grade/model-runs.js';
+import { loadLab } from '../lab/load.js';
+import { QueryTimeoutError } from '../services/duckdb.js';
+import { formatMs } from '../ui/output.js';
+import { attachStack, type CommandContext } from './context.js';
+
+const DEFAULT_LIMIT = 20;
+const MAX_WIDTH = 40;
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return s.length > MAX_WIDTH ? `${s.slice(0, MAX_WIDTH - 1)}…` : s;
+}
+
+/**
+ * Explore a lab's data with SQL on the same engine the checks use (your seed, read-only): the
+ * DuckDB shell a learner would otherwise need to install. `-f file.sql` runs a workspace file.
+ */
+export async function queryCommand(ctx: CommandContext, labName: string, sqlArg: string | undefined, flags: { file?: string; limit?: string; json?: boolean }): Promise<number> {
+  const lab = await loadLab(labName);
+  const sql = flags.file ? fs.readFileSync(flags.file, 'utf8') : sqlArg;
+  if (!sql?.trim()) throw new LabError('No query given.', `Pass one: lab query ${lab.name} "SELECT * FROM ${lab.def.tables[0] ?? 'some_table'} LIMIT 5"  (or -f file.sql)`);
+  const limit = flags.limit ? Number(flags.limit) : DEFAULT_LIMIT;
+  if (!Number.isInteger(limit) || limit < 1) throw new LabError(`Invalid limit '${flags.limit}'.`, 'Give a whole number of rows, e.g. --limit 50.');
+  const { stack } = await attachStack(ctx, lab);
+  const session = await openDatasetSession(lab, stack.datasets[0]!);
+  const t0 = performance.now();
+  try {
+    const body = sql.replace(/[\s;]+$/, '');
+    let result;
+    try {
+      await session.runWithTimeout(`CREATE OR REPLACE TEMP TABLE __query AS ${body}`, 60_000);
+      result = await session.queryJson(`SELECT * FROM __query LIMIT ${limit}`);
+    } catch (err) {
+      if (err instanceof QueryTimeoutError) throw new LabError(`The query was still running after 60 s and was stopped.`, 'Add a LIMIT or a WHERE, or look for a join without its condition.');
+      // A statement that is not a query (DESCRIBE, SHOW TABLES, SUMMARIZE) runs as it is.
+      if (/syntax error at or near "(DESCRIBE|SHOW|SUMMARIZE|PRAGMA)"/i.test((err as Error).message) || /^\s*(DESCRIBE|SHOW|SUMMARIZE|PRAGMA)\b/i.test(body)) {
+        result = await session.queryJson(body).catch((e: Error) => {
+          throw new LabError(e.message.split('\n')[0]!, 'Fix the query and run it again.');
+        });
+      } else {
+        throw new LabError((err as Error).message.split('\n')[0]!.replace(/^Failed to extract statements: /, ''), 'Fix the query and run it again; `lab query <lab> "SHOW ALL TABLES"` lists the tables.');
+      }
+    }
+    const total = result.columns.length ? Number(await session.scalar('SELECT count(*) FROM __query').catch(() => result!.rows.length)) : 0;
+    if (flags.json) {
+      ctx.output.result(JSON.stringify({ columns: result.columns, types: result.types, rows: result.rows }));
+      return 0;
+    }
+    const rows = result.rows.map((r) => r.map(cell));
+    const widths = result.columns.map((c, i) => Math.min(MAX_WIDTH, Math.max(c.length, result!.types[i]!.length, ...rows.map((r) => r[i]!.length))));
+    ctx.output.result(result.columns.map((c, i) => pc.bold(c.padEnd(widths[i]!))).join('  '));
+    ctx.output.result(pc.dim(result.types.map((t, i) => t.toLowerCase().slice(0, widths[i]).padEnd(widths[i]!)).join('  ')));
+    for (const r of rows) ctx.output.result(r.map((v, i) => v.padEnd(widths[i]!)).join('  '));
+    const shown = rows.length < total ? `${rows.length} of ${total.toLocaleString('en-US')} rows (--limit to see more)` : `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}`;
+    ctx.output.result(pc.dim(`${shown} · ${formatMs(performance.now() - t0)}`));
+    return 0;
+  } finally {
+    session.close();
+  }
+}
