@@ -177,10 +177,10 @@ program
 
 const images = program.command('images').description('container images of the docker runtime');
 images
-  .command('build <lab>')
+  .command('build <lab> [services...]')
   .description('build the lab\'s images on this machine from package registries only (Debian, Maven Central): for machines that cannot reach an image registry')
   .option('--force', 'rebuild even when an image from the same recipe exists')
-  .addHelpText('after', examples(['lab images build month1', 'lab images build month5', 'lab up month1 --runtime docker --local-images']) + '\nNeeds a container engine (Docker or Podman) and, the first time, root for debootstrap.\nImages are built once and reused; a changed recipe is rebuilt.\n')
-  .action(action((lab: string, flags) => imagesBuildCommand(context(), lab, flags)));
+  .addHelpText('after', examples(['lab images build month1', 'lab images build month5', 'lab images build month4 minio', 'lab up month1 --runtime docker --local-images']) + '\nNeeds a container engine (Docker or Podman) and, the first time, root for debootstrap.\nImages are built once and reused; a changed recipe is rebuilt.\n')
+  .action(action((lab: string, services: string[], flags) => imagesBuildCommand(context(), lab, services, flags)));
 
 await program.parseAsync(process.argv);

@@ -8,6 +8,7 @@ import { KAFKA_PORT, probeKafka, StartedKafka } from '../../services/kafka.js';
 import { POSTGRES_PORT, POSTGRES_USER, probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
 import { probeHttp, probeS3, probeTrino, probeWeaviate } from '../../services/probes.js';
 import { probeRedis, REDIS_PORT, StartedRedis } from '../../services/redis.js';
+import { S3_PORT, StartedS3 } from '../../services/s3.js';
 import { formatMs, type Output } from '../../ui/output.js';
 import { loadComposeFile, type ComposeService, type ComposeStackFile } from './compose-file.js';
 import { requireComposeCli, runCompose, type ComposeCli } from './compose-cli.js';
@@ -27,6 +28,8 @@ export interface ComposeStackOptions {
   dir: string;
   localImages?: boolean;
   readyTimeoutMs?: number;
+  /** Only these services of the file (compose starts what they depend on too); default: all. */
+  services?: string[];
 }
 
 interface Prepared {
@@ -51,9 +54,11 @@ export class ComposeStack {
     const text = fs.readFileSync(loadComposeFile(this.lab).file, 'utf8');
     const credentials = ensureCredentials(path.join(this.opts.dir, 'credentials.env'), requiredVariables(text));
     const env = { ...process.env, ...engine.composeEnv(), ...credentials };
-    const stack = loadComposeFile(this.lab, env);
+    const full = loadComposeFile(this.lab, env);
+    const only = this.opts.services;
+    const stack = only?.length ? { ...full, services: full.services.filter((s) => only.includes(s.name)) } : full;
     const files = [stack.file];
-    if (this.opts.localImages) files.push(await writeLocalImagesOverride(engine, stack, path.join(this.opts.dir, 'local-images.yaml')));
+    if (this.opts.localImages) files.push(await writeLocalImagesOverride(engine, full, path.join(this.opts.dir, 'local-images.yaml'), only));
     return { engine, cli, stack, env, files };
   }
 
@@ -64,7 +69,7 @@ export class ComposeStack {
     if (opts.recreateVolumes) await this.compose(p, ['down', '--volumes', '--remove-orphans'], output);
     await preflight(engine, stack);
     const done = output.progress().start(`compose up (project ${stack.project}, ${stack.services.length} services)`);
-    const up = await this.compose(p, ['up', '-d', '--remove-orphans'], output);
+    const up = await this.compose(p, ['up', '-d', '--remove-orphans', ...(this.opts.services ?? [])], output);
     if (up.code !== 0) {
       throw new LabError(`\`${cli.name} up\` failed for ${stack.project}: ${lastLines(up.stderr || up.stdout, 3).join(' | ')}`, 'Fix what it says, then run `lab up` again; `lab logs <lab>` shows the services\' output.');
     }
@@ -154,6 +159,12 @@ export class StartedComposeStack {
     return new StartedRedis({ ...this.hostPort(s, REDIS_PORT), password: this.env.LAB_REDIS_PASSWORD });
   }
 
+  /** The object store (MinIO): a minio client, with the lab's generated credentials. */
+  s3(): StartedS3 {
+    const { host, port } = this.hostPort(this.serviceByRole('objectStore'), S3_PORT);
+    return new StartedS3({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
+  }
+
   kafka(): StartedKafka {
     const { host, port } = this.hostPort(this.serviceByRole('stream'), KAFKA_PORT);
     return new StartedKafka({ brokers: [`${host}:${port}`] });
@@ -172,7 +183,7 @@ export class StartedComposeStack {
         return () => probeKafka({ brokers: [`${host}:${port}`] });
       }
       case 'objectStore': {
-        const { host, port } = at(9000);
+        const { host, port } = at(S3_PORT);
         return () => probeS3({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
       }
       case 'sql': {

@@ -22,6 +22,7 @@ export const LOCAL_RECIPES: Record<string, string> = {
   'postgres:16.4-bookworm': 'postgres',
   'redis:7.4.1-bookworm': 'redis',
   'apache/kafka:3.9.1': 'kafka',
+  'minio/minio:RELEASE.2024-10-13T13-34-11Z': 'minio',
 };
 
 export interface LocalImage {
@@ -40,15 +41,18 @@ function recipeHash(recipe: string): string {
 }
 
 /** The local images a stack needs; a service whose image has no recipe is named, with what to do. */
-export function localImagesFor(stack: ComposeStackFile): LocalImage[] {
-  const missing = stack.services.filter((s) => !LOCAL_RECIPES[s.image]);
+export function localImagesFor(stack: ComposeStackFile, only?: string[]): LocalImage[] {
+  const services = only?.length ? stack.services.filter((s) => only.includes(s.name)) : stack.services;
+  const unknown = (only ?? []).filter((name) => !stack.services.some((s) => s.name === name));
+  if (unknown.length) throw new LabError(`${stack.lab}'s stack has no service ${unknown.join(', ')}.`, `Services: ${stack.services.map((s) => s.name).join(', ')}.`);
+  const missing = services.filter((s) => !LOCAL_RECIPES[s.image]);
   if (missing.length) {
     throw new LabError(
       `No local image recipe yet for ${missing.map((s) => `${s.name} (${s.image})`).join(', ')} in ${stack.lab}.`,
       `Pull the upstream images instead (drop --local-images), or run ${stack.lab} on the local runtime.`,
     );
   }
-  return stack.services.map((s) => {
+  return services.map((s) => {
     const recipe = LOCAL_RECIPES[s.image]!;
     return { service: s.name, upstream: s.image, recipe, tag: `localhost/lakehouse-lab/${recipe}:${recipeHash(recipe)}` };
   });
@@ -117,10 +121,28 @@ async function buildBase(engine: ConnectedEngine, output: Output): Promise<void>
   }
 }
 
-/** A build context: the recipe folder, plus jars from Maven Central when the recipe has a pom.xml. */
+/**
+ * A build context: the recipe folder, plus jars from Maven Central when the recipe has a pom.xml,
+ * plus binaries built with `go install` from the Go module proxy when it has a go-install file.
+ */
 async function prepareContext(recipe: string, output: Output): Promise<string> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `lab-image-${recipe}-`));
   fs.cpSync(path.join(IMAGES_DIR, recipe), ctx, { recursive: true });
+  const goInstall = path.join(ctx, 'go-install');
+  if (fs.existsSync(goInstall)) {
+    for (const spec of fs.readFileSync(goInstall, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+      const done = output.progress().start(`${recipe}: go install ${spec} (from the Go module proxy; a few minutes the first time)`);
+      try {
+        await execFileAsync('go', ['install', spec], { cwd: ctx, env: { ...process.env, GOBIN: path.join(ctx, 'bin'), CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, maxBuffer: 64 * 1024 * 1024 });
+      } catch (err) {
+        fs.rmSync(ctx, { recursive: true, force: true });
+        const e = err as NodeJS.ErrnoException & { stderr?: string };
+        if (e.code === 'ENOENT') throw new LabError(`Go is needed to build the ${recipe} image (go install ${spec}).`, 'Install Go 1.24+ (https://go.dev/dl or `apt-get install golang`).');
+        throw new LabError(`go install ${spec} failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-2).join(' ')}`, 'Check that the Go module proxy is reachable (GOPROXY).');
+      }
+      done();
+    }
+  }
   if (fs.existsSync(path.join(ctx, 'pom.xml'))) {
     const done = output.progress().start(`${recipe}: jars from Maven Central`);
     try {
@@ -137,8 +159,8 @@ async function prepareContext(recipe: string, output: Output): Promise<string> {
 }
 
 /** Builds (once) every local image a stack needs; images already built from the same recipe are reused. */
-export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeStackFile, output: Output, opts: { force?: boolean } = {}): Promise<LocalImage[]> {
-  const images = localImagesFor(stack);
+export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeStackFile, output: Output, opts: { force?: boolean; services?: string[] } = {}): Promise<LocalImage[]> {
+  const images = localImagesFor(stack, opts.services);
   const todo: LocalImage[] = [];
   for (const image of images) {
     if (opts.force || !(await imageExists(engine, image.tag))) {
@@ -172,8 +194,8 @@ export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeSt
 }
 
 /** Writes the override file that swaps each upstream image for its local build; every image must exist. */
-export async function writeLocalImagesOverride(engine: ConnectedEngine, stack: ComposeStackFile, file: string): Promise<string> {
-  const images = localImagesFor(stack);
+export async function writeLocalImagesOverride(engine: ConnectedEngine, stack: ComposeStackFile, file: string, services?: string[]): Promise<string> {
+  const images = localImagesFor(stack, services);
   const absent = [];
   for (const image of images) if (!(await imageExists(engine, image.tag))) absent.push(image);
   if (absent.length) {

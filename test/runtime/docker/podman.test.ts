@@ -8,6 +8,8 @@ import { ComposeStack, PROJECT_LABEL } from '../../../src/runtime/docker/compose
 import { cleanNamespace } from '../../../src/runtime/remote/remote-runtime.js';
 import { loadRemoteConfig } from '../../../src/runtime/remote/config.js';
 import { consoleOutput } from '../../../src/ui/output.js';
+import { writeBronze } from '../../../datasets/lakehouse/bronze.js';
+import { SqlSession } from '../../../src/services/duckdb.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
 
@@ -285,4 +287,42 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     }
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
+
+  it('month4: MinIO built from the Go module proxy holds the bronze drops, uploaded through the minio client', async () => {
+    const cwd = scratchDir('docker-month4');
+    const build = await lab(['images', 'build', 'month4', 'minio'], { cwd, env, timeoutMs: 1_500_000 });
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toMatch(/minio\s+localhost\/lakehouse-lab\/minio:\w+\s+\(stands in for minio\/minio:RELEASE/);
+
+    const lake = path.join(cwd, 'lake');
+    const session = await SqlSession.inMemory();
+    await writeBronze(session, lake, { seed: 42, scale: 'small' });
+    session.close();
+    const files = (fs.readdirSync(path.join(lake, 'bronze'), { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(lake, 'bronze', f)).isFile()).sort();
+
+    const saved = { ...process.env };
+    Object.assign(process.env, env, { LAB_S3_PORT: String(await freePort()), LAB_S3_CONSOLE_PORT: String(await freePort()) });
+    const quiet = consoleOutput({ quiet: true });
+    const stack = new ComposeStack('month4', { dir: path.join(cwd, '.lab', 'month4', 'docker'), localImages: true, services: ['minio'] });
+    try {
+      const started = await stack.start(quiet);
+      const s3 = started.s3();
+      await s3.ensureBucket('lake');
+      expect(await s3.uploadDirectory('lake', path.join(lake, 'bronze'), 'bronze/')).toBe(files.length);
+      const keys = await s3.listKeys('lake', 'bronze/');
+      expect(keys).toEqual(files.map((f) => `bronze/${f.split(path.sep).join('/')}`));
+      const one = files.find((f) => f.startsWith('orders/dt=2024-03-01'))!;
+      const chunks: Buffer[] = [];
+      for await (const c of await s3.client().getObject('lake', `bronze/${one}`)) chunks.push(c as Buffer);
+      expect(Buffer.concat(chunks).equals(fs.readFileSync(path.join(lake, 'bronze', one)))).toBe(true);
+      // The credentials are the lab's own: anyone else is refused.
+      const { probeS3Store } = await import('../../../src/services/s3.js');
+      await expect(probeS3Store({ ...s3.connection, secretKey: 'wrong-secret' })).rejects.toThrow(/signature|Access Denied|does not match/i);
+    } finally {
+      process.env = { ...saved, ...env };
+      await stack.stop(quiet, { volumes: true });
+      process.env = saved;
+    }
+    expect(await leftovers(docker, 'lab-month4')).toEqual([]);
+  }, 1_800_000);
 });
