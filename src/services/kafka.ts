@@ -1,5 +1,4 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
-import { waitFor } from './postgres.js';
 
 export const KAFKA_PORT = 9092;
 
@@ -21,15 +20,6 @@ export async function probeKafka(conn: KafkaConnection): Promise<void> {
     if (cluster.brokers.length === 0) throw new Error('the cluster lists no broker yet');
   } finally {
     await admin.disconnect().catch(() => undefined);
-  }
-}
-
-export class KafkaService {
-  constructor(readonly connection: KafkaConnection) {}
-
-  async start(opts: { timeoutMs?: number } = {}): Promise<StartedKafka> {
-    await waitFor(() => probeKafka(this.connection), opts.timeoutMs ?? 120_000, 1_000);
-    return new StartedKafka(this.connection);
   }
 }
 

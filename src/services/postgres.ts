@@ -25,16 +25,7 @@ export async function probePostgres(conn: PostgresConnection): Promise<void> {
   }
 }
 
-/** A Postgres server some runtime started; `start()` waits until it answers, then hands out clients. */
-export class PostgresService {
-  constructor(readonly connection: PostgresConnection) {}
-
-  async start(opts: { timeoutMs?: number } = {}): Promise<StartedPostgres> {
-    await waitFor(() => probePostgres(this.connection), opts.timeoutMs ?? 60_000);
-    return new StartedPostgres(this.connection);
-  }
-}
-
+/** A Postgres that answered its probe: clients and bulk COPY in and out. */
 export class StartedPostgres {
   constructor(readonly connection: PostgresConnection) {}
 
@@ -62,19 +53,5 @@ export class StartedPostgres {
   /** Bulk extract: a query's rows into a CSV file (with header) with COPY … TO STDOUT. */
   async copyOut(client: pg.Client, query: string, csvFile: string): Promise<void> {
     await pipeline(client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, HEADER true)`)), fs.createWriteStream(csvFile));
-  }
-}
-
-/** Retries a probe until it succeeds or the time is up; the last error explains why. */
-export async function waitFor(probe: () => Promise<unknown>, timeoutMs: number, intervalMs = 500): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      await probe();
-      return;
-    } catch (err) {
-      if (Date.now() + intervalMs > deadline) throw err;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
   }
 }

@@ -1,12 +1,7 @@
-import * as Minio from 'minio';
+import net from 'node:net';
 import { BasicAuth, Trino } from 'trino-client';
 
 /** Protocol-level readiness for the services that have no client module of their own yet. */
-
-export async function probeS3(conn: { endPoint: string; port: number; accessKey: string; secretKey: string }): Promise<void> {
-  const client = new Minio.Client({ ...conn, useSSL: false });
-  await client.listBuckets();
-}
 
 export async function probeTrino(conn: { server: string; user: string; password?: string }): Promise<void> {
   const trino = Trino.create({ server: conn.server, auth: conn.password ? new BasicAuth(conn.user, conn.password) : new BasicAuth(conn.user) });
@@ -24,4 +19,19 @@ export async function probeWeaviate(conn: { url: string }): Promise<void> {
 export async function probeHttp(url: string): Promise<void> {
   const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
   if (res.status >= 500) throw new Error(`${url} answered ${res.status}`);
+}
+
+/** The weakest probe, for a service with no cheaper protocol call (Spark Connect's gRPC port): it accepts a connection. */
+export function probeTcp(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port, timeout: 2_000 }, () => {
+      socket.end();
+      resolve();
+    });
+    socket.on('error', reject);
+    socket.on('timeout', () => {
+      socket.destroy();
+      reject(new Error(`no answer on ${host}:${port}`));
+    });
+  });
 }

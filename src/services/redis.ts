@@ -1,5 +1,4 @@
 import { createClient, type RedisClientType } from 'redis';
-import { waitFor } from './postgres.js';
 
 export const REDIS_PORT = 6379;
 
@@ -23,15 +22,6 @@ export async function probeRedis(conn: RedisConnection): Promise<void> {
     if (pong !== 'PONG') throw new Error(`PING answered ${pong}`);
   } finally {
     if (client.isOpen) await client.quit().catch(() => undefined);
-  }
-}
-
-export class RedisService {
-  constructor(readonly connection: RedisConnection) {}
-
-  async start(opts: { timeoutMs?: number } = {}): Promise<StartedRedis> {
-    await waitFor(() => probeRedis(this.connection), opts.timeoutMs ?? 60_000);
-    return new StartedRedis(this.connection);
   }
 }
 

@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as Minio from 'minio';
-import { waitFor } from './postgres.js';
 
 export const S3_PORT = 9000;
 
@@ -11,20 +10,12 @@ export interface S3Connection {
   accessKey: string;
   secretKey: string;
   useSSL?: boolean;
+  region?: string;
 }
 
 /** Ready when the server lists its buckets for these credentials. */
 export async function probeS3Store(conn: S3Connection): Promise<void> {
   await new Minio.Client({ ...conn, useSSL: conn.useSSL ?? false }).listBuckets();
-}
-
-export class S3Service {
-  constructor(readonly connection: S3Connection) {}
-
-  async start(opts: { timeoutMs?: number } = {}): Promise<StartedS3> {
-    await waitFor(() => probeS3Store(this.connection), opts.timeoutMs ?? 60_000);
-    return new StartedS3(this.connection);
-  }
 }
 
 /** An object store that answers: the minio client, and the lake operations labs need. */

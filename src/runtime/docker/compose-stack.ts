@@ -1,14 +1,13 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import pc from 'picocolors';
 import { LabError } from '../../errors.js';
 import { KAFKA_PORT, probeKafka, StartedKafka } from '../../services/kafka.js';
 import { POSTGRES_PORT, POSTGRES_USER, probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
-import { probeHttp, probeS3, probeTrino, probeWeaviate } from '../../services/probes.js';
+import { probeHttp, probeTcp, probeTrino, probeWeaviate } from '../../services/probes.js';
 import { probeRedis, REDIS_PORT, StartedRedis } from '../../services/redis.js';
-import { S3_PORT, StartedS3 } from '../../services/s3.js';
+import { probeS3Store, S3_PORT, StartedS3 } from '../../services/s3.js';
 import { formatMs, type Output } from '../../ui/output.js';
 import { loadComposeFile, type ComposeService, type ComposeStackFile } from './compose-file.js';
 import { requireComposeCli, runCompose, type ComposeCli } from './compose-cli.js';
@@ -184,7 +183,7 @@ export class StartedComposeStack {
       }
       case 'objectStore': {
         const { host, port } = at(S3_PORT);
-        return () => probeS3({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
+        return () => probeS3Store({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
       }
       case 'sql': {
         const { host, port } = at(8080);
@@ -346,20 +345,6 @@ export class StartedComposeStack {
     }
     return new LabError(`${service} exited with code ${exitCode}.`, `Its last log lines are above; \`lab logs ${this.stack.lab} ${service}\` shows more.`);
   }
-}
-
-function probeTcp(host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port, timeout: 2_000 }, () => {
-      socket.end();
-      resolve();
-    });
-    socket.on('error', reject);
-    socket.on('timeout', () => {
-      socket.destroy();
-      reject(new Error(`no answer on ${host}:${port}`));
-    });
-  });
 }
 
 function lastLines(text: string, n: number): string[] {

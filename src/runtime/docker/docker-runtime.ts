@@ -5,8 +5,9 @@ import type { LoadedLab } from '../../lab/load.js';
 import type { LabPaths } from '../../paths.js';
 import type { Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
-import { attachLabPython, describeLabPython, startLabPython } from '../lab-python.js';
-import { HIDDEN_SCALE, hiddenSeed, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
+import { startLabPython } from '../lab-python.js';
+import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { ComposeStack, type StartedComposeStack } from './compose-stack.js';
 import { seedThroughPostgres, sourceHasData } from './postgres-source.js';
 
@@ -62,7 +63,7 @@ export class DockerRuntime implements Runtime {
       output: opts.output,
       seedInto: this.seedInto(lab, services),
     });
-    const hidden = await this.store(lab).ensure(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true, reseed: opts.reseed, output: opts.output });
+    const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
     return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
   }
 
@@ -77,9 +78,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    const main = await this.store(lab).open(lab, { seed: opts.seed, scale: opts.scale, hidden: false });
-    const hidden = await this.store(lab).open(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true });
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await attachLabPython(this.paths, lab) };
+    return { runtime: this.name, lab, ...(await attachLabData(this.paths, lab, this.store(lab), opts)) };
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean; output?: Output }): Promise<void> {
@@ -100,12 +99,6 @@ export class DockerRuntime implements Runtime {
     } catch (err) {
       reports.push({ service: 'container engine', role: '-', state: 'missing', detail: (err as Error).message });
     }
-    for (const hidden of [false, true]) {
-      const d = this.store(lab).describe(hidden);
-      reports.push({ service: hidden ? 'duckdb (hidden seed)' : 'duckdb (extracted)', role: 'sql', state: d.ready ? 'ready' : 'missing', detail: d.detail });
-    }
-    const python = describeLabPython(this.paths, lab);
-    if (python) reports.push({ service: 'python venv', role: 'python', ...python });
-    return reports;
+    return [...reports, ...labDataReports(this.paths, lab, this.store(lab), 'duckdb (extracted)')];
   }
 }

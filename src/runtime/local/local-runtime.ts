@@ -3,8 +3,9 @@ import type { Scale } from '../../../datasets/ecommerce/generate.js';
 import type { LoadedLab } from '../../lab/load.js';
 import type { LabPaths } from '../../paths.js';
 import { DatasetStore } from '../dataset-store.js';
-import { attachLabPython, describeLabPython, startLabPython } from '../lab-python.js';
-import { HIDDEN_SCALE, hiddenSeed, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
+import { startLabPython } from '../lab-python.js';
+import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 
 /** Real engines in-process (DuckDB) and as local processes (a Python venv); no containers. */
 export class LocalRuntime implements Runtime {
@@ -21,14 +22,12 @@ export class LocalRuntime implements Runtime {
     const python = startLabPython(this.paths, lab, opts.output);
     python.catch(() => undefined);
     const main = await this.store(lab).ensure(lab, { seed: opts.seed, scale: opts.scale, hidden: false, reseed: opts.reseed, output: opts.output });
-    const hidden = await this.store(lab).ensure(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true, reseed: opts.reseed, output: opts.output });
+    const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
     return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    const main = await this.store(lab).open(lab, { seed: opts.seed, scale: opts.scale, hidden: false });
-    const hidden = await this.store(lab).open(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true });
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await attachLabPython(this.paths, lab) };
+    return { runtime: this.name, lab, ...(await attachLabData(this.paths, lab, this.store(lab), opts)) };
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean }): Promise<void> {
@@ -37,12 +36,6 @@ export class LocalRuntime implements Runtime {
   }
 
   async status(lab: LoadedLab): Promise<ServiceReport[]> {
-    const reports: ServiceReport[] = [false, true].map((hidden) => {
-      const d = this.store(lab).describe(hidden);
-      return { service: hidden ? 'duckdb (hidden seed)' : 'duckdb', role: 'sql', state: d.ready ? 'ready' : 'missing', detail: d.detail };
-    });
-    const python = describeLabPython(this.paths, lab);
-    if (python) reports.push({ service: 'python venv', role: 'python', ...python });
-    return reports;
+    return labDataReports(this.paths, lab, this.store(lab));
   }
 }

@@ -1,7 +1,5 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
-import * as Minio from 'minio';
 import pc from 'picocolors';
 import type { Scale } from '../../../datasets/ecommerce/generate.js';
 import { LabError } from '../../errors.js';
@@ -9,14 +7,16 @@ import type { LoadedLab } from '../../lab/load.js';
 import type { LabPaths } from '../../paths.js';
 import { probeKafka, StartedKafka } from '../../services/kafka.js';
 import { probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
-import { probeS3, probeTrino, probeWeaviate } from '../../services/probes.js';
+import { probeTcp, probeTrino, probeWeaviate } from '../../services/probes.js';
+import { probeS3Store, StartedS3, type S3Connection } from '../../services/s3.js';
 import { probeRedis } from '../../services/redis.js';
 import type { Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
 import { composeLabs, loadComposeFile } from '../docker/compose-file.js';
 import { seedThroughPostgres, sourceHasData } from '../docker/postgres-source.js';
-import { attachLabPython, describeLabPython, startLabPython } from '../lab-python.js';
-import { HIDDEN_SCALE, hiddenSeed, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
+import { startLabPython } from '../lab-python.js';
+import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { ENDPOINT_ENV, ENDPOINT_FOR_ROLE, loadRemoteConfig, namespaceNames, type Endpoint, type RemoteConfig } from './config.js';
 
 /** The endpoints a lab needs: the roles of its compose stack (the same services, run by someone else). */
@@ -36,16 +36,16 @@ export function postgresConnection(config: RemoteConfig): PostgresConnection {
   };
 }
 
-function s3Client(config: RemoteConfig): Minio.Client {
+export function s3Connection(config: RemoteConfig): S3Connection {
   const url = new URL(config.s3!.endpoint);
-  return new Minio.Client({
+  return {
     endPoint: url.hostname,
     port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
     useSSL: url.protocol === 'https:',
     accessKey: process.env.LAB_REMOTE_S3_ACCESS_KEY ?? '',
     secretKey: process.env.LAB_REMOTE_S3_SECRET_KEY ?? '',
     region: config.s3!.region,
-  });
+  };
 }
 
 /** The same protocol-level probes the docker runtime uses, pointed at someone else's services. */
@@ -55,10 +55,8 @@ export function probeEndpoint(config: RemoteConfig, endpoint: Endpoint): Promise
       return probePostgres(postgresConnection(config));
     case 'kafka':
       return probeKafka({ brokers: config.kafka!.brokers });
-    case 's3': {
-      const url = new URL(config.s3!.endpoint);
-      return probeS3({ endPoint: url.hostname, port: Number(url.port || 80), accessKey: process.env.LAB_REMOTE_S3_ACCESS_KEY ?? '', secretKey: process.env.LAB_REMOTE_S3_SECRET_KEY ?? '' });
-    }
+    case 's3':
+      return probeS3Store(s3Connection(config));
     case 'trino':
       return probeTrino({ server: config.trino!.url, user: config.trino!.user ?? 'lab', password: process.env.LAB_REMOTE_TRINO_PASSWORD });
     case 'weaviate':
@@ -69,14 +67,7 @@ export function probeEndpoint(config: RemoteConfig, endpoint: Endpoint): Promise
     }
     case 'spark': {
       const url = new URL(config.spark!.url.replace(/^sc:/, 'http:'));
-      return new Promise((resolve, reject) => {
-        const socket = net.connect({ host: url.hostname, port: Number(url.port || 15002), timeout: 3_000 }, () => {
-          socket.end();
-          resolve();
-        });
-        socket.on('error', reject);
-        socket.on('timeout', () => socket.destroy(new Error('no answer')));
-      });
+      return probeTcp(url.hostname, Number(url.port || 15002));
     }
   }
 }
@@ -123,11 +114,10 @@ export async function cleanNamespace(config: RemoteConfig, lab: string): Promise
     }
   }
   if (config.s3) {
-    const client = s3Client(config);
-    const keys: string[] = [];
-    for await (const obj of client.listObjectsV2(config.s3.bucket, names.s3Prefix, true)) if (obj.name) keys.push(obj.name);
+    const s3 = new StartedS3(s3Connection(config));
+    const keys = await s3.listKeys(config.s3.bucket, names.s3Prefix);
     if (keys.length) {
-      await client.removeObjects(config.s3.bucket, keys);
+      await s3.client().removeObjects(config.s3.bucket, keys);
       removed.push(`${keys.length} object${keys.length === 1 ? '' : 's'} under s3://${config.s3.bucket}/${names.s3Prefix}`);
     }
   }
@@ -195,15 +185,13 @@ export class RemoteRuntime implements Runtime {
       output: opts.output,
       seedInto: postgres ? seedThroughPostgres(lab, postgres, names.schema) : undefined,
     });
-    const hidden = await this.store(lab).ensure(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true, reseed: opts.reseed, output: opts.output });
+    const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
     fs.writeFileSync(path.join(this.paths.home, lab.name, 'remote', 'remote.json'), JSON.stringify({ namespace: config.namespace, source: config.source }) + '\n');
     return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    const main = await this.store(lab).open(lab, { seed: opts.seed, scale: opts.scale, hidden: false });
-    const hidden = await this.store(lab).open(lab, { seed: hiddenSeed(opts.seed), scale: HIDDEN_SCALE, hidden: true });
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await attachLabPython(this.paths, lab) };
+    return { runtime: this.name, lab, ...(await attachLabData(this.paths, lab, this.store(lab), opts)) };
   }
 
   /** The shared services keep running (they are not ours); the learner's namespace is removed. */
@@ -229,12 +217,6 @@ export class RemoteRuntime implements Runtime {
     } catch (err) {
       reports.push({ service: 'remote endpoints', role: '-', state: 'missing', detail: (err as Error).message });
     }
-    for (const hidden of [false, true]) {
-      const d = this.store(lab).describe(hidden);
-      reports.push({ service: hidden ? 'duckdb (hidden seed)' : 'duckdb (extracted)', role: 'sql', state: d.ready ? 'ready' : 'missing', detail: d.detail });
-    }
-    const python = describeLabPython(this.paths, lab);
-    if (python) reports.push({ service: 'python venv', role: 'python', ...python });
-    return reports;
+    return [...reports, ...labDataReports(this.paths, lab, this.store(lab), 'duckdb (extracted)')];
   }
 }
