@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BRONZE_SOURCES, bronzeViews, lakehouseSize, writeBronze } from '../../datasets/lakehouse/bronze.js';
+import { BRONZE_SOURCES, bronzeViews, incomingDay, lakehouseSize, writeBronze } from '../../datasets/lakehouse/bronze.js';
 import { defineLab } from '../../src/lab/define.js';
 import { MODEL_LAYERS, modelViewSql } from '../../src/lab/models.js';
 
@@ -38,5 +38,10 @@ export default defineLab({
     });
     // The lake's views live in the in-memory catalog: the dataset file is attached read-only.
     return ['USE memory', ...bronzeViews(lake), 'CREATE SCHEMA IF NOT EXISTS silver', 'CREATE SCHEMA IF NOT EXISTS gold', ...built];
+  },
+  nextDrop(datasetDir) {
+    const lake = lakeDir(datasetDir);
+    const day = incomingDay(lake);
+    return day ? { day, land: bronzeViews(lake, { withIncoming: true }), unland: bronzeViews(lake) } : undefined;
   },
 });

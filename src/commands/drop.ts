@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import { bronzeDir, BRONZE_SOURCES, incomingDay } from '../../datasets/lakehouse/bronze.js';
+import { bronzeDir, BRONZE_SOURCES } from '../../datasets/lakehouse/bronze.js';
 import { LabError } from '../errors.js';
 import { loadLab } from '../lab/load.js';
 import { attachStack, type CommandContext } from './context.js';
@@ -11,9 +11,9 @@ export async function dropCommand(ctx: CommandContext, labName: string): Promise
   const lab = await loadLab(labName);
   const { stack } = await attachStack(ctx, lab);
   const dataset = stack.datasets[0]!;
+  if (!lab.def.nextDrop) throw new LabError(`${lab.name} has no lake: its data does not arrive in daily drops.`, '`lab drop` is for the lakehouse lab (month4).');
   const lake = path.join(dataset.dir, 'lake');
-  if (!fs.existsSync(path.join(lake, 'bronze'))) throw new LabError(`${lab.name} has no lake: its data does not arrive in daily drops.`, '`lab drop` is for the lakehouse lab (month4).');
-  const day = incomingDay(lake);
+  const day = lab.def.nextDrop(dataset.dir)?.day;
   if (!day) throw new LabError('No new drop is waiting: the next day has already landed.', `\`lab reset ${lab.name}\` puts the data back as seeded (your files are kept), with the drop waiting again.`);
   const landed: string[] = [];
   for (const source of BRONZE_SOURCES) {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import fs from 'node:fs';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
+import { sqlErrorMessage } from '../grade/grader.js';
 import { openDatasetSession } from '../grade/model-runs.js';
 import { loadLab } from '../lab/load.js';
 import { materializeModel, modelDir, orderModels, parseModel, type Model } from '../lab/models.js';
@@ -53,10 +54,7 @@ export async function runCommand(ctx: CommandContext, labName: string, selected:
         const where = out.partitionBy ? `${out.files} files under ${out.partitionBy}=…/${model.incremental && flags.day ? ' (incremental)' : ''}` : `${out.files} file`;
         ctx.output.result(`${pc.green('✓')} ${model.name.padEnd(28)} ${formatCount(out.rows).padStart(11)} rows  ${pc.dim(`${where} · ${formatMs(performance.now() - started)}`)}`);
       } catch (err) {
-        const rel = path.relative(ctx.paths.workspaceRoot, model.file);
-        const message = (err as Error).message.split('\n');
-        const line = /LINE (\d+):/.exec((err as Error).message)?.[1];
-        ctx.output.result(`${pc.red('✗')} ${model.name.padEnd(28)} ${rel}${line ? `:${line}` : ''}: ${message[0]!.replace(/^Failed to extract statements: /, '')}`);
+        ctx.output.result(`${pc.red('✗')} ${model.name.padEnd(28)} ${sqlErrorMessage(path.relative(ctx.paths.workspaceRoot, model.file), err)}`);
         const skipped = todo.slice(i + 1).map((m) => m.name);
         if (skipped.length) ctx.output.result(pc.dim(`  not run: ${skipped.join(', ')}`));
         return 1;

@@ -11,7 +11,6 @@ import { sqlCode } from '../lab/checks.js';
 import type { ModelOutput } from '../lab/define.js';
 import { modelDir, parseModel } from '../lab/models.js';
 import { LabError } from '../errors.js';
-import { incomingDay } from '../../datasets/lakehouse/bronze.js';
 import { checkIncrementalRun, openDatasetSession, referenceDigest, referenceLake, runLearnerModel, useReferenceUpstream } from './model-runs.js';
 
 export const DEFAULT_TIMEOUT_MS = { sql: 20_000, python: 60_000, model: 60_000 } as const;
@@ -89,7 +88,7 @@ export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: 
 /** Everything a grade depends on; the same fingerprint means the same result. */
 function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: string, timeoutMs: number): string {
   const hash = crypto.createHash('sha256');
-  hash.update(GRADER_FINGERPRINT).update(source).update(fs.readFileSync(ex.solutionFile)).update(String(timeoutMs));
+  hash.update(graderFingerprint()).update(source).update(fs.readFileSync(ex.solutionFile)).update(String(timeoutMs));
   const compiledCheck = path.join(COMPILED_LABS_DIR, stack.lab.name, 'exercises', ex.id, 'check.js');
   if (fs.existsSync(compiledCheck)) hash.update(fs.readFileSync(compiledCheck));
   for (const d of stack.datasets) hash.update(`${d.seed}/${d.scale}/${d.sql.file}/${fs.statSync(d.sql.file).mtimeMs}`);
@@ -98,13 +97,15 @@ function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: strin
   return hash.digest('hex');
 }
 
-/** The grader's own code: a new version of it grades afresh. */
-const GRADER_FINGERPRINT = (() => {
+/** The grader's own code: a new version of it grades afresh. Read once, on the first grade (not at start-up). */
+let graderDigest: string | undefined;
+function graderFingerprint(): string {
+  if (graderDigest) return graderDigest;
   const hash = crypto.createHash('sha256');
   const dir = path.dirname(fileURLToPath(import.meta.url));
   for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js')).sort()) hash.update(fs.readFileSync(path.join(dir, f)));
-  return hash.digest('hex');
-})();
+  return (graderDigest = hash.digest('hex'));
+}
 
 /**
  * Grades an exercise, or reuses the last grade when nothing it depends on changed (the learner's
@@ -209,7 +210,7 @@ async function runAll(stack: StartedStack, ex: LoadedExercise, targets: RunTarge
   if (ex.def.kind === 'python') return runPython(stack, ex, targets, run);
   for (const [index, target] of targets.entries()) {
     try {
-      if (ex.def.kind === 'model') await runModel(ex, target, run);
+      if (ex.def.kind === 'model') await runModel(stack.lab, ex, target, run);
       else await runSql(target.session, run);
     } catch (err) {
       if (err instanceof SolutionFailure) return { index, message: err.message };
@@ -220,7 +221,7 @@ async function runAll(stack: StartedStack, ex: LoadedExercise, targets: RunTarge
 }
 
 /** A model runs with the reference pipeline's upstream tables; its result is written as Parquet, then read back. */
-async function runModel(ex: LoadedExercise, target: RunTarget, run: SolutionRun): Promise<void> {
+async function runModel(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, run: SolutionRun): Promise<void> {
   if (sqlCode(run.source).trim() === '') throw new SolutionFailure(`${run.rel}: the file has no query yet`);
   const build = async (tag: string) => {
     const dir = path.join(target.dataset.cacheDir, 'runs', `${ex.id}-${run.table}-${tag}-${process.pid}`);
@@ -239,23 +240,23 @@ async function runModel(ex: LoadedExercise, target: RunTarget, run: SolutionRun)
   if (run.table === 'learner') {
     target.output = output;
     target.rerun = () => build(`b${(target.scratch ?? []).length}`);
-    target.incrementalRun = () => incrementalRun(ex, target, run, output);
+    target.incrementalRun = () => incrementalRun(lab, ex, target, run, output);
   }
 }
 
 /** Runs the learner's model for the next day's drop on a copy of its files (see checkIncrementalRun). */
-async function incrementalRun(ex: LoadedExercise, target: RunTarget, run: SolutionRun, output: ModelOutput): Promise<{ passed: boolean; message: string }> {
+async function incrementalRun(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, run: SolutionRun, output: ModelOutput): Promise<{ passed: boolean; message: string }> {
   const learner = parseModel(run.file, run.source);
   if (!learner.incremental) {
     return { passed: false, message: `${run.rel} is not incremental: add \`-- @incremental\` (with its @partition_by), and filter to getvariable('run_day') when it is set, so a run for a new day rewrites only that day` };
   }
-  const day = incomingDay(path.join(target.dataset.dir, 'lake'));
-  if (!day) return { passed: true, message: 'the next drop has already landed here (`lab drop`): checked on the hidden dataset' };
-  const reference = parseModel(path.join(path.dirname(ex.solutionFile), ex.def.file));
+  const drop = lab.def.nextDrop?.(target.dataset.dir);
+  if (!drop) return { passed: true, message: 'the next drop has already landed here (`lab drop`): checked on the hidden dataset' };
+  const reference = parseModel(ex.solutionFile);
   try {
-    return await checkIncrementalRun(target.session, target.dataset, { ...learner, dir: output.dir }, reference, day);
+    return await checkIncrementalRun(target.session, drop, { ...learner, dir: output.dir }, reference);
   } catch (err) {
-    return { passed: false, message: `a run for ${day} failed: ${sqlErrorMessage(run.rel, err)}` };
+    return { passed: false, message: `a run for ${drop.day} failed: ${sqlErrorMessage(run.rel, err)}` };
   }
 }
 
@@ -263,7 +264,7 @@ async function incrementalRun(ex: LoadedExercise, target: RunTarget, run: Soluti
 async function materializeReferences(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[]): Promise<void> {
   if (ex.def.kind === 'model') {
     // The whole reference pipeline is built once per dataset; this model's table is read from it.
-    const name = parseModel(ex.solutionFile.replace(/[^/]+$/, ex.def.file), '').name;
+    const name = parseModel(ex.solutionFile, '').name;
     for (const t of targets) {
       const lake = await referenceLake(stack.lab, t.dataset);
       await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${modelDir(lake, name)}/**/*.parquet', hive_partitioning = true, union_by_name = true)`);
@@ -314,7 +315,8 @@ async function runSql(session: SqlSession, run: SolutionRun): Promise<void> {
   }
 }
 
-function sqlErrorMessage(rel: string, err: unknown): string {
+/** An engine error as the learner should read it: `file:line: message`, with a pointer for the usual causes. */
+export function sqlErrorMessage(rel: string, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const line = /LINE (\d+):/.exec(message)?.[1];
   const lines = message.split('\n').filter((l) => l.trim() && !/^LINE \d+:/.test(l) && !/^\s*\^\s*$/.test(l));

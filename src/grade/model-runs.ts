@@ -1,12 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelOutput } from '../lab/define.js';
+import type { ModelOutput, NextDrop } from '../lab/define.js';
 import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { materializeModel, modelDir, modelViewSql, orderModels, parseModel, type Model } from '../lab/models.js';
 import type { Dataset, StartedStack } from '../runtime/runtime.js';
 import type { SqlSession } from '../services/duckdb.js';
-import { bronzeViews } from '../../datasets/lakehouse/bronze.js';
 import { compareTables } from './compare.js';
 
 /** A session on a dataset with the lab's own set-up run first (e.g. the lake's bronze views). */
@@ -22,7 +21,7 @@ export function modelExercises(lab: LoadedLab): LoadedExercise[] {
 
 /** The reference pipeline: every model exercise's reference solution, in dependency order. */
 export function referenceModels(lab: LoadedLab): Model[] {
-  return orderModels(modelExercises(lab).map((e) => parseModel(path.join(path.dirname(e.solutionFile), e.def.file))));
+  return orderModels(modelExercises(lab).map((e) => parseModel(e.solutionFile)));
 }
 
 /** Changes whenever a reference model does: the reference lake is rebuilt then. */
@@ -87,26 +86,25 @@ function partitionFiles(dir: string): Map<string, string> {
  */
 export async function checkIncrementalRun(
   session: SqlSession,
-  dataset: Dataset,
+  drop: NextDrop,
   learner: { name: string; sql: string; partitionBy?: string; dir: string },
   reference: Model,
-  day: string,
 ): Promise<{ passed: boolean; message: string }> {
-  const lakeDir = path.join(dataset.dir, 'lake');
+  const day = drop.day;
   const copy = `${learner.dir}-incremental`;
   fs.rmSync(copy, { recursive: true, force: true });
   fs.cpSync(learner.dir, copy, { recursive: true });
   const before = partitionFiles(copy);
   const col = learner.partitionBy!;
   try {
-    for (const sql of bronzeViews(lakeDir, { withIncoming: true })) await session.run(sql);
+    for (const sql of drop.land) await session.run(sql);
     await session.run(`SET VARIABLE run_day = DATE '${day}'`);
     await materializeModel(session, { name: learner.name, sql: learner.sql, partitionBy: learner.partitionBy, incremental: true }, copy);
     await session.run('SET VARIABLE run_day = NULL');
     await session.run(`CREATE OR REPLACE TEMP TABLE __full_day AS SELECT * FROM (${reference.sql.replace(/[\s;]+$/, '')}\n) WHERE ${col} = DATE '${day}'`);
   } finally {
     await session.run('SET VARIABLE run_day = NULL');
-    for (const sql of bronzeViews(lakeDir)) await session.run(sql);
+    for (const sql of drop.unland) await session.run(sql);
   }
   const after = partitionFiles(copy);
   const touched = [...new Set([...before.keys(), ...after.keys()])].filter((f) => before.get(f) !== after.get(f));

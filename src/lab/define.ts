@@ -47,6 +47,17 @@ export interface LabDefinition {
    * files of a lake (`bronze`, `silver`, `gold`), which live outside the database file.
    */
   sessionSetup?(datasetDir: string): string[];
+  /**
+   * Lake labs: the next day's drop, waiting to land — its day, and the SQL that makes a session
+   * see it (`land`) and stop seeing it (`unland`). Incremental checks run the learner's model on it.
+   */
+  nextDrop?(datasetDir: string): NextDrop | undefined;
+}
+
+export interface NextDrop {
+  day: string;
+  land: string[];
+  unland: string[];
 }
 
 /**
