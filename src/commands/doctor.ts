@@ -2,7 +2,6 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
 import { listLabNames, loadLab, type LoadedLab } from '../lab/load.js';

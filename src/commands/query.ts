@@ -31,28 +31,30 @@ export async function queryCommand(ctx: CommandContext, labName: string, sqlArg:
   const t0 = performance.now();
   try {
     const body = sql.replace(/[\s;]+$/, '');
-    let result;
+    // DESCRIBE, SHOW, SUMMARIZE and PRAGMA are not queries a table can be made from: they run as they are.
+    const direct = /^\s*(DESCRIBE|SHOW|SUMMARIZE|PRAGMA)\b/i.test(body);
+    let result: { columns: string[]; types: string[]; rows: unknown[][] };
+    let total: number;
     try {
-      await session.runWithTimeout(`CREATE OR REPLACE TEMP TABLE __query AS ${body}`, 60_000);
-      result = await session.queryJson(`SELECT * FROM __query LIMIT ${limit}`);
-    } catch (err) {
-      if (err instanceof QueryTimeoutError) throw new LabError(`The query was still running after 60 s and was stopped.`, 'Add a LIMIT or a WHERE, or look for a join without its condition.');
-      // A statement that is not a query (DESCRIBE, SHOW TABLES, SUMMARIZE) runs as it is.
-      if (/syntax error at or near "(DESCRIBE|SHOW|SUMMARIZE|PRAGMA)"/i.test((err as Error).message) || /^\s*(DESCRIBE|SHOW|SUMMARIZE|PRAGMA)\b/i.test(body)) {
-        result = await session.queryJson(body).catch((e: Error) => {
-          throw new LabError(e.message.split('\n')[0]!, 'Fix the query and run it again.');
-        });
+      if (direct) {
+        result = await session.queryJson(body);
+        total = result.rows.length;
+        result.rows = result.rows.slice(0, limit);
       } else {
-        throw new LabError((err as Error).message.split('\n')[0]!.replace(/^Failed to extract statements: /, ''), 'Fix the query and run it again; `lab query <lab> "SHOW ALL TABLES"` lists the tables.');
+        await session.runWithTimeout(`CREATE OR REPLACE TEMP TABLE __query AS ${body}`, 60_000);
+        result = await session.queryJson(`SELECT * FROM __query LIMIT ${limit}`);
+        total = Number(await session.scalar('SELECT count(*) FROM __query'));
       }
+    } catch (err) {
+      if (err instanceof QueryTimeoutError) throw new LabError('The query was still running after 60 s and was stopped.', 'Add a LIMIT or a WHERE, or look for a join without its condition.');
+      throw new LabError((err as Error).message.split('\n')[0]!.replace(/^Failed to extract statements: /, ''), 'Fix the query and run it again; `lab query <lab> "SHOW ALL TABLES"` lists the tables.');
     }
-    const total = result.columns.length ? Number(await session.scalar('SELECT count(*) FROM __query').catch(() => result!.rows.length)) : 0;
     if (flags.json) {
       ctx.output.result(JSON.stringify({ columns: result.columns, types: result.types, rows: result.rows }));
       return 0;
     }
     const rows = result.rows.map((r) => r.map(cell));
-    const widths = result.columns.map((c, i) => Math.min(MAX_WIDTH, Math.max(c.length, result!.types[i]!.length, ...rows.map((r) => r[i]!.length))));
+    const widths = result.columns.map((c, i) => Math.min(MAX_WIDTH, Math.max(c.length, result.types[i]!.length, ...rows.map((r) => r[i]!.length))));
     ctx.output.result(result.columns.map((c, i) => pc.bold(c.padEnd(widths[i]!))).join('  '));
     ctx.output.result(pc.dim(result.types.map((t, i) => t.toLowerCase().slice(0, widths[i]).padEnd(widths[i]!)).join('  ')));
     for (const r of rows) ctx.output.result(r.map((v, i) => v.padEnd(widths[i]!)).join('  '));

@@ -231,7 +231,7 @@ async function runModel(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, r
     } catch (err) {
       if (err instanceof QueryTimeoutError) throw new SolutionFailure(`${run.rel}: ${err.message}`);
       if (err instanceof LabError) throw new SolutionFailure(`${run.rel}: ${err.message}`);
-      throw new SolutionFailure(sqlErrorMessage(run.rel, err).replace(/^(.*?): COPY \(/, '$1: '));
+      throw new SolutionFailure(sqlErrorMessage(run.rel, err));
     }
   };
   const output = await build('a');

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { ModelOutput, NextDrop } from '../lab/define.js';
 import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { materializeModel, modelDir, modelViewSql, orderModels, parseModel, type Model } from '../lab/models.js';
-import type { Dataset, StartedStack } from '../runtime/runtime.js';
+import type { Dataset } from '../runtime/runtime.js';
 import type { SqlSession } from '../services/duckdb.js';
 import { compareTables } from './compare.js';
 

@@ -29,6 +29,8 @@ export interface ComposeStackOptions {
   readyTimeoutMs?: number;
   /** Only these services of the file (compose starts what they depend on too); default: all. */
   services?: string[];
+  /** Where the engine, ports and bind address come from (DOCKER_HOST, LAB_*_PORT…); default: this process's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface Prepared {
@@ -48,11 +50,12 @@ export class ComposeStack {
 
   private async prepare(): Promise<Prepared> {
     loadComposeFile(this.lab); // no compose file: one line before touching any engine
-    const engine = await connectEngine();
-    const cli = requireComposeCli();
+    const base = this.opts.env ?? process.env;
+    const engine = await connectEngine(base);
+    const cli = requireComposeCli(base);
     const text = fs.readFileSync(loadComposeFile(this.lab).file, 'utf8');
     const credentials = ensureCredentials(path.join(this.opts.dir, 'credentials.env'), requiredVariables(text));
-    const env = { ...process.env, ...engine.composeEnv(), ...credentials };
+    const env = { ...base, ...engine.composeEnv(), ...credentials };
     const full = loadComposeFile(this.lab, env);
     const only = this.opts.services;
     const stack = only?.length ? { ...full, services: full.services.filter((s) => only.includes(s.name)) } : full;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Scale } from '../../../datasets/ecommerce/generate.js';
 import type { LoadedLab } from '../../lab/load.js';
 import type { LabPaths } from '../../paths.js';
-import type { Output } from '../../ui/output.js';
+import { consoleOutput, type Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
 import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
 import { startLabPython } from '../lab-python.js';
@@ -82,7 +82,7 @@ export class DockerRuntime implements Runtime {
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean; output?: Output }): Promise<void> {
-    const output = opts.output ?? (await import('../../ui/output.js')).consoleOutput();
+    const output = opts.output ?? consoleOutput();
     await this.composeStack(lab.name).stop(output, { volumes: opts.volumes || opts.purge });
     if (opts.volumes || opts.purge) this.store(lab).remove();
   }

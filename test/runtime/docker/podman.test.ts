@@ -10,6 +10,7 @@ import { loadRemoteConfig } from '../../../src/runtime/remote/config.js';
 import { consoleOutput } from '../../../src/ui/output.js';
 import { writeBronze } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
+import { probeS3Store } from '../../../src/services/s3.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
 
@@ -141,29 +142,25 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
   }, 120_000);
 
   it('a service that never becomes ready is named, with its last log lines', async () => {
-    const saved = { ...process.env };
-    Object.assign(process.env, env, { LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) });
     const lines: string[] = [];
     const output = { ...consoleOutput({ quiet: true }), info: (l: string) => lines.push(l) };
-    const stack = new ComposeStack('month5', { dir: path.join(scratchDir('docker-slow'), 'docker'), localImages: true, readyTimeoutMs: 1 });
+    const stackEnv = { ...process.env, ...env, LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) };
+    const stack = new ComposeStack('month5', { dir: path.join(scratchDir('docker-slow'), 'docker'), localImages: true, readyTimeoutMs: 1, env: stackEnv });
     try {
       await expect(stack.start(output)).rejects.toThrow(/(kafka|redis) did not become ready within 1 ms/);
       expect(lines.join('\n')).toMatch(/last lines of (kafka|redis):/);
     } finally {
       await stack.stop(consoleOutput({ quiet: true }), { volumes: true });
-      process.env = saved;
     }
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 300_000);
 
   it('remote runtime: two learners seed their own schemas in one shared Postgres; reset and down touch only their own', async () => {
     // The "shared cluster": a Postgres someone else runs — here month1's container, started through the stack API.
-    const saved = { ...process.env };
-    Object.assign(process.env, env, { LAB_POSTGRES_PORT: String(await freePort()) });
     const quiet = consoleOutput({ quiet: true });
-    const shared = new ComposeStack('month1', { dir: path.join(scratchDir('shared-pg'), 'docker'), localImages: true });
+    const stackEnv = { ...process.env, ...env, LAB_POSTGRES_PORT: String(await freePort()) };
+    const shared = new ComposeStack('month1', { dir: path.join(scratchDir('shared-pg'), 'docker'), localImages: true, env: stackEnv });
     const pg = await shared.start(quiet);
-    process.env = saved;
     try {
       const conn = pg.postgresConnection();
       const count = (sql: string) => pg.postgres().withClient(async (c) => Number((await c.query(sql)).rows[0].n));
@@ -207,19 +204,16 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       expect((await lab(['down', 'month1'], { cwd: bob, env: remote('bob') })).code).toBe(0);
       expect(await count("SELECT count(*) AS n FROM pg_namespace WHERE nspname LIKE 'lab\\_%'")).toBe(0);
     } finally {
-      process.env = { ...saved, ...env };
       await shared.stop(quiet, { volumes: true });
-      process.env = saved;
     }
     expect(await leftovers(docker, 'lab-month1')).toEqual([]);
   }, 600_000);
 
   it('month5: Kafka and Redis come up, a message goes through Kafka, a value through Redis, and down leaves nothing', async () => {
     const dir = path.join(scratchDir('docker-month5'), '.lab', 'month5', 'docker');
-    const saved = { ...process.env };
-    Object.assign(process.env, env, { LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) });
     const output = consoleOutput({ quiet: true });
-    const stack = new ComposeStack('month5', { dir, localImages: true });
+    const stackEnv = { ...process.env, ...env, LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) };
+    const stack = new ComposeStack('month5', { dir, localImages: true, env: stackEnv });
     try {
       const started = await stack.start(output);
       const kafka = started.kafka().client('podman-test');
@@ -283,7 +277,6 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       expect(killed.hint).toMatch(/Give the engine more memory \(or raise redis's mem_limit in compose\/month5\.yaml\)/);
     } finally {
       await stack.stop(output, { volumes: true });
-      process.env = saved;
     }
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
@@ -300,10 +293,9 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     session.close();
     const files = (fs.readdirSync(path.join(lake, 'bronze'), { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(lake, 'bronze', f)).isFile()).sort();
 
-    const saved = { ...process.env };
-    Object.assign(process.env, env, { LAB_S3_PORT: String(await freePort()), LAB_S3_CONSOLE_PORT: String(await freePort()) });
     const quiet = consoleOutput({ quiet: true });
-    const stack = new ComposeStack('month4', { dir: path.join(cwd, '.lab', 'month4', 'docker'), localImages: true, services: ['minio'] });
+    const stackEnv = { ...process.env, ...env, LAB_S3_PORT: String(await freePort()), LAB_S3_CONSOLE_PORT: String(await freePort()) };
+    const stack = new ComposeStack('month4', { dir: path.join(cwd, '.lab', 'month4', 'docker'), localImages: true, services: ['minio'], env: stackEnv });
     try {
       const started = await stack.start(quiet);
       const s3 = started.s3();
@@ -316,12 +308,9 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       for await (const c of await s3.client().getObject('lake', `bronze/${one}`)) chunks.push(c as Buffer);
       expect(Buffer.concat(chunks).equals(fs.readFileSync(path.join(lake, 'bronze', one)))).toBe(true);
       // The credentials are the lab's own: anyone else is refused.
-      const { probeS3Store } = await import('../../../src/services/s3.js');
       await expect(probeS3Store({ ...s3.connection, secretKey: 'wrong-secret' })).rejects.toThrow(/signature|Access Denied|does not match/i);
     } finally {
-      process.env = { ...saved, ...env };
       await stack.stop(quiet, { volumes: true });
-      process.env = saved;
     }
     expect(await leftovers(docker, 'lab-month4')).toEqual([]);
   }, 1_800_000);
