@@ -1,22 +1,7 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
-import { checkCommand } from './commands/check.js';
 import type { CommandContext } from './commands/context.js';
-import { doctorCommand } from './commands/doctor.js';
-import { downCommand } from './commands/down.js';
-import { dropCommand } from './commands/drop.js';
-import { hintCommand } from './commands/hint.js';
-import { imagesBuildCommand } from './commands/images.js';
-import { logsCommand } from './commands/logs.js';
-import { listCommand } from './commands/list.js';
-import { queryCommand } from './commands/query.js';
-import { resetCommand } from './commands/reset.js';
-import { runCommand } from './commands/run.js';
-import { solutionCommand } from './commands/solution.js';
-import { statusCommand } from './commands/status.js';
-import { upCommand } from './commands/up.js';
-import { watchCommand } from './commands/watch.js';
 import { LabError } from './errors.js';
 import { resolvePaths } from './paths.js';
 import { consoleOutput } from './ui/output.js';
@@ -44,7 +29,10 @@ function context(quiet = false): CommandContext {
   return { paths, state: new StateStore(paths.home), output: consoleOutput({ quiet }) };
 }
 
-/** Runs a command and turns its result or error into an exit code: the one place errors are caught. */
+/**
+ * Runs a command and turns its result or error into an exit code: the one place errors are caught.
+ * Each verb's module is imported when it runs, so `lab list` does not load what `lab logs` needs.
+ */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<number>) {
   return async (...args: A) => {
     try {
@@ -72,13 +60,13 @@ program
   .command('list')
   .description('list the labs with your progress (passed/total exercises)')
   .addHelpText('after', examples(['lab list']))
-  .action(action(() => listCommand(context())));
+  .action(action(async () => (await import('./commands/list.js')).listCommand(context())));
 
 program
   .command('doctor [lab]')
   .description("check this machine for what a lab needs (Node, Python, JDK, container engine, ports, memory, disk) and say how to fix what is missing")
   .addHelpText('after', examples(['lab doctor', 'lab doctor month1']))
-  .action(action((lab?: string) => doctorCommand(context(), lab)));
+  .action(action(async (lab?: string) => (await import('./commands/doctor.js')).doctorCommand(context(), lab)));
 
 program
   .command('up <lab>')
@@ -88,13 +76,13 @@ program
   .option('--runtime <name>', 'local (default; no containers), docker (the compose stack in compose/<lab>.yaml) or remote; also LAB_RUNTIME')
   .option('--local-images', 'docker runtime: use images built here by `lab images build <lab>` instead of pulling them (also LAB_LOCAL_IMAGES=1)')
   .addHelpText('after', examples(['lab up month1', 'lab up month1 --scale medium --seed 7', 'lab up month1 --runtime docker', 'lab up month1 --runtime docker --local-images']) + '\nRunning `up` again is quick: data already seeded with the same seed and scale is kept,\nand exercise files you deleted are re-created from their templates (and listed).\n')
-  .action(action((lab: string, flags) => upCommand(context(), lab, flags)));
+  .action(action(async (lab: string, flags) => (await import('./commands/up.js')).upCommand(context(), lab, flags)));
 
 program
   .command('status [lab]')
   .description('show which labs are up, on which runtime, their services and your progress')
   .addHelpText('after', examples(['lab status', 'lab status month1']))
-  .action(action((lab?: string) => statusCommand(context(), lab)));
+  .action(action(async (lab?: string) => (await import('./commands/status.js')).statusCommand(context(), lab)));
 
 program
   .command('check <lab> [exercise]')
@@ -104,28 +92,28 @@ program
   .option('--timeout <seconds>', 'stop a solution that runs longer than this (default 20 s for SQL, 60 s for Python)')
   .option('--fresh', 'run every solution again, even those unchanged since their last check')
   .addHelpText('after', examples(['lab check month1', 'lab check month1 03', 'lab check month1 --json', 'lab check month1 --junit report.xml', 'lab check month1 --fresh']) + '\nExit code 0 only when every selected check passes.\nAn exercise whose file, data and checks are unchanged since its last check keeps that result\n(it would be the same); --fresh runs everything again.\n')
-  .action(action((lab: string, exercise: string | undefined, flags) => checkCommand(context(Boolean(flags.json)), lab, exercise, flags)));
+  .action(action(async (lab: string, exercise: string | undefined, flags) => (await import('./commands/check.js')).checkCommand(context(Boolean(flags.json)), lab, exercise, flags)));
 
 program
   .command('hint <lab> <exercise>')
   .description('reveal the next hint for an exercise (each call reveals one more)')
   .option('--all', 'repeat every hint revealed so far')
   .addHelpText('after', examples(['lab hint month1 01', 'lab hint month1 dedupe-orders --all']))
-  .action(action((lab: string, exercise: string, flags) => hintCommand(context(), lab, exercise, flags)));
+  .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/hint.js')).hintCommand(context(), lab, exercise, flags)));
 
 program
   .command('watch <lab>')
   .description('re-grade an exercise every time you save its file (Ctrl-C to stop)')
   .option('--timeout <seconds>', 'stop a solution that runs longer than this')
   .addHelpText('after', examples(['lab watch month1']))
-  .action(action((lab: string, flags) => watchCommand(context(), lab, flags)));
+  .action(action(async (lab: string, flags) => (await import('./commands/watch.js')).watchCommand(context(), lab, flags)));
 
 program
   .command('solution <lab> <exercise>')
   .description('show the reference solution; --apply copies it into your workspace after backing up your file')
   .option('--apply', 'replace your file with the reference (your file is saved in workspace/.backup/ first)')
   .addHelpText('after', examples(['lab solution month1 01', 'lab solution month1 01 --apply']))
-  .action(action((lab: string, exercise: string, flags) => solutionCommand(context(), lab, exercise, flags)));
+  .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/solution.js')).solutionCommand(context(), lab, exercise, flags)));
 
 program
   .command('reset <lab> [exercises...]')
@@ -134,7 +122,7 @@ program
   .option('--seed <n>', 'reseed with another seed')
   .addOption(new Option('--scale <scale>', 'reseed at another scale').choices(['small', 'medium', 'large']))
   .addHelpText('after', examples(['lab reset month1', 'lab reset month1 --exercises', 'lab reset month1 03 --exercises', 'lab reset month1 --scale medium']))
-  .action(action((lab: string, exercises: string[], flags) => resetCommand(context(), lab, exercises, flags)));
+  .action(action(async (lab: string, exercises: string[], flags) => (await import('./commands/reset.js')).resetCommand(context(), lab, exercises, flags)));
 
 program
   .command('down <lab>')
@@ -142,7 +130,7 @@ program
   .option('--purge', 'also delete the lab\'s seeded data (your files are still kept)')
   .option('--volumes', 'docker runtime: also remove the stack\'s data volumes (your files are still kept)')
   .addHelpText('after', examples(['lab down month1', 'lab down month1 --purge', 'lab down month1 --volumes']))
-  .action(action((lab: string, flags) => downCommand(context(), lab, flags)));
+  .action(action(async (lab: string, flags) => (await import('./commands/down.js')).downCommand(context(), lab, flags)));
 
 program
   .command('run <lab> [model]')
@@ -150,7 +138,7 @@ program
   .option('--upstream', 'with a model: also run the models it reads, first')
   .option('--day <date>', 'an incremental run for one day: @incremental models rewrite only that day\'s partition (they read it with getvariable(\'run_day\'))')
   .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
-  .action(action((lab: string, model: string | undefined, flags) => runCommand(context(), lab, model, flags)));
+  .action(action(async (lab: string, model: string | undefined, flags) => (await import('./commands/run.js')).runCommand(context(), lab, model, flags)));
 
 program
   .command('query <lab> [sql]')
@@ -159,13 +147,13 @@ program
   .option('--limit <rows>', 'rows to print (default 20)')
   .option('--json', 'print {columns, rows} as JSON')
   .addHelpText('after', examples(['lab query month1 "SELECT status, count(*) FROM orders GROUP BY ALL"', 'lab query month1 "DESCRIBE orders"', 'lab query month1 -f workspace/month1/03-running-revenue/query.sql', 'lab query month4 "SELECT line FROM bronze.orders LIMIT 3"', 'lab query month4 "SHOW ALL TABLES"']))
-  .action(action((lab: string, sql: string | undefined, flags) => queryCommand(context(), lab, sql, flags)));
+  .action(action(async (lab: string, sql: string | undefined, flags) => (await import('./commands/query.js')).queryCommand(context(), lab, sql, flags)));
 
 program
   .command('drop <lab>')
   .description('land the next day\'s drop in the lake\'s bronze layer, as the nightly export would (month4)')
   .addHelpText('after', examples(['lab drop month4', 'lab run month4 --day 2025-01-17']) + '\n`lab reset month4` puts the data back as seeded, with the drop waiting again.\n')
-  .action(action((lab: string) => dropCommand(context(), lab)));
+  .action(action(async (lab: string) => (await import('./commands/drop.js')).dropCommand(context(), lab)));
 
 program
   .command('logs <lab> [service]')
@@ -173,7 +161,7 @@ program
   .option('-f, --follow', 'keep printing new lines until Ctrl-C (one service)')
   .option('--tail <lines>', 'how many past lines to show (default 100)')
   .addHelpText('after', examples(['lab logs month1', 'lab logs month1 postgres -f', 'lab logs month5 kafka --tail 20']))
-  .action(action((lab: string, service: string | undefined, flags) => logsCommand(context(), lab, service, flags)));
+  .action(action(async (lab: string, service: string | undefined, flags) => (await import('./commands/logs.js')).logsCommand(context(), lab, service, flags)));
 
 const images = program.command('images').description('container images of the docker runtime');
 images
@@ -181,6 +169,6 @@ images
   .description('build the lab\'s images on this machine from package registries only (Debian, Maven Central): for machines that cannot reach an image registry')
   .option('--force', 'rebuild even when an image from the same recipe exists')
   .addHelpText('after', examples(['lab images build month1', 'lab images build month5', 'lab images build month4 minio', 'lab up month1 --runtime docker --local-images']) + '\nNeeds a container engine (Docker or Podman) and, the first time, root for debootstrap.\nImages are built once and reused; a changed recipe is rebuilt.\n')
-  .action(action((lab: string, services: string[], flags) => imagesBuildCommand(context(), lab, services, flags)));
+  .action(action(async (lab: string, services: string[], flags) => (await import('./commands/images.js')).imagesBuildCommand(context(), lab, services, flags)));
 
 await program.parseAsync(process.argv);

@@ -27,7 +27,7 @@ export function requireUp(ctx: CommandContext, lab: LoadedLab): LabState {
 /** Attaches to the stack `lab up` started, on the runtime it was started with. */
 export async function attachStack(ctx: CommandContext, lab: LoadedLab): Promise<{ stack: StartedStack; labState: LabState }> {
   const labState = requireUp(ctx, lab);
-  const runtime = getRuntime(labState.runtime, ctx.paths);
+  const runtime = await getRuntime(labState.runtime, ctx.paths);
   const stack = await runtime.attach(lab, { seed: labState.seed, scale: labState.scale });
   return { stack, labState };
 }

@@ -10,7 +10,7 @@ export async function downCommand(ctx: CommandContext, labName: string, flags: {
     ctx.output.result(`${lab.name} is not up; nothing to stop.`);
     return 0;
   }
-  await getRuntime(labState.runtime, ctx.paths).down(lab, { purge: flags.purge, volumes: flags.volumes, output: ctx.output });
+  await (await getRuntime(labState.runtime, ctx.paths)).down(lab, { purge: flags.purge, volumes: flags.volumes, output: ctx.output });
   ctx.state.update((s) => {
     s.labs[lab.name]!.status = 'down';
   });

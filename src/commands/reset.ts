@@ -19,7 +19,7 @@ export async function resetCommand(ctx: CommandContext, labName: string, exercis
   const labState = requireUp(ctx, lab);
   const seed = parseSeed(flags.seed) ?? labState.seed;
   const scale = parseScale(flags.scale) ?? labState.scale;
-  const runtime = getRuntime(labState.runtime, ctx.paths);
+  const runtime = await getRuntime(labState.runtime, ctx.paths);
 
   ctx.output.info(pc.bold(`lab reset ${lab.name}`) + pc.dim(` · seed ${seed} · scale ${scale}`));
   await runtime.up(lab, { seed, scale, reseed: true, output: ctx.output });

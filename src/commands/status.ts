@@ -20,7 +20,7 @@ export async function statusCommand(ctx: CommandContext, labName: string | undef
     const badge = labState.status === 'up' ? pc.green('up') : pc.yellow('down');
     const progress = labState.progress ? `${labState.progress.passed.length}/${lab.exercises.length} passed` : 'not checked yet';
     ctx.output.result(`${pc.bold(name)}  ${badge}  ${labState.runtime} runtime · seed ${labState.seed} (${labState.scale}) · ${progress}`);
-    for (const s of await getRuntime(labState.runtime, ctx.paths).status(lab)) {
+    for (const s of await (await getRuntime(labState.runtime, ctx.paths)).status(lab)) {
       const mark = s.state === 'ready' ? pc.green('●') : pc.red('○');
       ctx.output.result(`  ${mark} ${s.service.padEnd(22)} ${s.role.padEnd(8)} ${s.state.padEnd(8)} ${pc.dim(s.detail)}`);
     }

@@ -34,7 +34,7 @@ export async function upCommand(ctx: CommandContext, labName: string, flags: UpF
   const state = ctx.state.read();
   const previous = state.labs[lab.name];
   const runtimeName = chooseRuntimeName(flags.runtime, state.preferences.runtime);
-  const runtime = getRuntime(runtimeName, ctx.paths, { localImages: flags.localImages });
+  const runtime = await getRuntime(runtimeName, ctx.paths, { localImages: flags.localImages });
   const chosen = { seed: seed ?? previous?.seed ?? DEFAULT_SEED, scale: scale ?? previous?.scale ?? 'small' };
 
   ctx.output.info(`${pc.bold(`lab up ${lab.name}`)} — ${lab.def.title}`);

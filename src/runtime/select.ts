@@ -1,9 +1,7 @@
 import { LabError } from '../errors.js';
 import type { RuntimeName } from '../lab/define.js';
 import type { LabPaths } from '../paths.js';
-import { DockerRuntime } from './docker/docker-runtime.js';
 import { LocalRuntime } from './local/local-runtime.js';
-import { RemoteRuntime } from './remote/remote-runtime.js';
 import type { Runtime } from './runtime.js';
 
 const RUNTIMES: RuntimeName[] = ['local', 'docker', 'remote'];
@@ -22,8 +20,9 @@ export interface RuntimeOptions {
   localImages?: boolean;
 }
 
-export function getRuntime(name: RuntimeName, paths: LabPaths, opts: RuntimeOptions = {}): Runtime {
+/** The container runtimes load on demand: a local-runtime command never pays for dockerode, minio or kafkajs. */
+export async function getRuntime(name: RuntimeName, paths: LabPaths, opts: RuntimeOptions = {}): Promise<Runtime> {
   if (name === 'local') return new LocalRuntime(paths);
-  if (name === 'docker') return new DockerRuntime(paths, opts);
-  return new RemoteRuntime(paths);
+  if (name === 'docker') return new (await import('./docker/docker-runtime.js')).DockerRuntime(paths, opts);
+  return new (await import('./remote/remote-runtime.js')).RemoteRuntime(paths);
 }
