@@ -19,7 +19,7 @@ export async function startLabPython(paths: LabPaths, lab: LoadedLab, output: Ou
   const firstTime = !venv.isCurrent();
   const done = output.progress().start(firstTime ? 'Python venv (pinned requirements, first time takes a minute)' : 'Python venv');
   const python = await venv.start((line) => {
-    if (/^(Collecting|Successfully installed)/.test(line)) output.info(`      ${line.replace(/ \(from .*$/, '').slice(0, 100)}`);
+    if (/^(Collecting|Successfully installed|Waiting for)/.test(line)) output.info(`      ${line.replace(/ \(from .*$/, '').slice(0, 100)}`);
   });
   done(path.relative(process.cwd(), venv.dir) || venv.dir);
   return python;

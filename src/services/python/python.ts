@@ -38,7 +38,7 @@ export class PythonVenv {
 
   /** Creates the venv and installs the requirements unless they are already there. */
   async start(onLine?: (line: string) => void): Promise<StartedPythonVenv> {
-    if (!this.isCurrent()) await this.install(onLine);
+    if (!this.isCurrent()) await this.withInstallLock(() => (this.isCurrent() ? Promise.resolve() : this.install(onLine)), onLine);
     const started = new StartedPythonVenv(path.join(this.dir, 'bin', 'python'));
     await started.probe(this.requirementsFile);
     return started;
@@ -51,6 +51,34 @@ export class PythonVenv {
       throw new LabError('The lab\'s Python venv is missing or out of date.', 'Run `lab up <lab>` to create it.');
     }
     return new StartedPythonVenv(python);
+  }
+
+  /** One installer at a time: two `lab up`s (or test files) sharing a venv would otherwise delete each other's files. */
+  private async withInstallLock(install: () => Promise<void>, onLine?: (line: string) => void): Promise<void> {
+    const lock = `${this.dir}.lock`;
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    let told = false;
+    for (;;) {
+      try {
+        fs.mkdirSync(lock);
+        fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        if (!lockHolderAlive(lock)) {
+          fs.rmSync(lock, { recursive: true, force: true });
+          continue;
+        }
+        if (!told) onLine?.(`Waiting for another lab process that is creating ${this.dir}`);
+        told = true;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+    try {
+      await install();
+    } finally {
+      fs.rmSync(lock, { recursive: true, force: true });
+    }
   }
 
   private async install(onLine?: (line: string) => void): Promise<void> {
@@ -74,6 +102,26 @@ export class PythonVenv {
       'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror), then run `lab up` again.',
     );
     fs.writeFileSync(path.join(this.dir, MARKER), this.requirementsHash() + '\n');
+  }
+}
+
+/** A lock whose holder died (or never wrote its pid within a few seconds) is stale. */
+function lockHolderAlive(lock: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(lock, 'pid'), 'utf8'));
+  } catch {
+    try {
+      return Date.now() - fs.statSync(lock).mtimeMs < 10_000;
+    } catch {
+      return false;
+    }
+  }
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
@@ -124,6 +172,7 @@ export class StartedPythonVenv {
       .split('\n')
       .map((l) => l.split(/[=<>~ #]/)[0]!.trim())
       .filter(Boolean);
+    if (modules.length === 0) return;
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
       const child = spawn(this.python, ['-c', `import ${modules.join(', ')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Docker from 'dockerode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../../src/lab/load.js';
 import { ComposeStack, PROJECT_LABEL } from '../../../src/runtime/docker/compose-stack.js';
 import { cleanNamespace } from '../../../src/runtime/remote/remote-runtime.js';
@@ -40,6 +40,14 @@ async function leftovers(docker: Docker, project: string): Promise<string[]> {
   ];
 }
 
+/** Clears what a failed test left, so one failure does not cascade into the next test's pre-flight. */
+async function removeProject(docker: Docker, project: string): Promise<void> {
+  const filters = { label: [`${PROJECT_LABEL}=${project}`] };
+  for (const c of await docker.listContainers({ all: true, filters })) await docker.getContainer(c.Id).remove({ force: true, v: true });
+  for (const n of await docker.listNetworks({ filters })) await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  for (const v of (await docker.listVolumes({ filters })).Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+}
+
 describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', () => {
   let engine: PodmanEngine;
   let docker: Docker;
@@ -49,6 +57,10 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     engine = await startPodman();
     docker = new Docker({ socketPath: engine.socket });
     env = { ...engine.env, LAB_LOCAL_IMAGES: '1' };
+  }, 60_000);
+
+  afterEach(async () => {
+    if (docker) for (const project of ['lab-month1', 'lab-month4', 'lab-month5']) await removeProject(docker, project);
   }, 60_000);
 
   afterAll(async () => {
