@@ -5,7 +5,8 @@ import pc from 'picocolors';
 import { LabError } from '../../errors.js';
 import { KAFKA_PORT, probeKafka, StartedKafka } from '../../services/kafka.js';
 import { POSTGRES_PORT, POSTGRES_USER, probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
-import { probeHttp, probeTcp, probeTrino, probeWeaviate } from '../../services/probes.js';
+import { ICEBERG_CATALOG, probeTrino, StartedTrino, TRINO_PORT, TRINO_USER } from '../../services/trino.js';
+import { probeHttp, probeTcp, probeWeaviate } from '../../services/probes.js';
 import { probeRedis, REDIS_PORT, StartedRedis } from '../../services/redis.js';
 import { probeS3Store, S3_PORT, StartedS3 } from '../../services/s3.js';
 import { formatMs, type Output } from '../../ui/output.js';
@@ -167,6 +168,12 @@ export class StartedComposeStack {
     return new StartedS3({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
   }
 
+  /** Trino (month4): the learner's SQL engine on the lakehouse, with the Iceberg catalog as default. */
+  trino(): StartedTrino {
+    const { host, port } = this.hostPort(this.serviceByRole('sql'), TRINO_PORT);
+    return new StartedTrino({ server: `http://${host}:${port}`, user: TRINO_USER, catalog: ICEBERG_CATALOG });
+  }
+
   kafka(): StartedKafka {
     const { host, port } = this.hostPort(this.serviceByRole('stream'), KAFKA_PORT);
     return new StartedKafka({ brokers: [`${host}:${port}`] });
@@ -189,8 +196,8 @@ export class StartedComposeStack {
         return () => probeS3Store({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
       }
       case 'sql': {
-        const { host, port } = at(8080);
-        return () => probeTrino({ server: `http://${host}:${port}`, user: 'lab' });
+        const { host, port } = at(TRINO_PORT);
+        return () => probeTrino({ server: `http://${host}:${port}`, user: TRINO_USER });
       }
       case 'vectors': {
         const { host, port } = at(8080);

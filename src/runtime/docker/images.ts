@@ -13,8 +13,9 @@ import type { ConnectedEngine } from './engine.js';
 const execFileAsync = promisify(execFile);
 
 export const IMAGES_DIR = path.join(COMPOSE_DIR, 'images');
-export const BASE_IMAGE = 'localhost/lakehouse-lab/debian:bookworm';
-const DEBIAN_SUITE = 'bookworm';
+/** Recipes start FROM one of these; the suite (bookworm, or trixie for a newer Java) is debootstrapped on demand. */
+const BASE_IMAGE_PATTERN = /^FROM\s+localhost\/lakehouse-lab\/debian:(\w+)\s*$/m;
+const baseImage = (suite: string) => `localhost/lakehouse-lab/debian:${suite}`;
 const DEFAULT_DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
 /** Which local recipe stands in for which pinned upstream image. */
@@ -23,6 +24,8 @@ export const LOCAL_RECIPES: Record<string, string> = {
   'redis:7.4.1-bookworm': 'redis',
   'apache/kafka:3.9.1': 'kafka',
   'minio/minio:RELEASE.2024-10-13T13-34-11Z': 'minio',
+  'tabulario/iceberg-rest:1.6.0': 'iceberg-rest',
+  'trinodb/trino:476': 'trino',
 };
 
 export interface LocalImage {
@@ -36,8 +39,16 @@ export interface LocalImage {
 function recipeHash(recipe: string): string {
   const dir = path.join(IMAGES_DIR, recipe);
   const hash = crypto.createHash('sha256');
-  for (const f of fs.readdirSync(dir).sort()) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
+  const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  for (const f of files) hash.update(f).update(fs.readFileSync(path.join(dir, f)));
   return hash.digest('hex').slice(0, 12);
+}
+
+/** The Debian suite a recipe's Containerfile starts from. */
+function recipeSuite(recipe: string): string {
+  const match = BASE_IMAGE_PATTERN.exec(fs.readFileSync(path.join(IMAGES_DIR, recipe, 'Containerfile'), 'utf8'));
+  if (!match) throw new Error(`compose/images/${recipe}/Containerfile must start FROM localhost/lakehouse-lab/debian:<suite>`);
+  return match[1]!;
 }
 
 /** The local images a stack needs; a service whose image has no recipe is named, with what to do. */
@@ -92,8 +103,9 @@ function followProgress(engine: ConnectedEngine, stream: NodeJS.ReadableStream, 
 }
 
 /** The Debian base every local image starts from: debootstrap into a folder, imported as an image. */
-async function buildBase(engine: ConnectedEngine, output: Output): Promise<void> {
-  if (await imageExists(engine, BASE_IMAGE)) return;
+async function buildBase(engine: ConnectedEngine, output: Output, suite: string): Promise<void> {
+  const image = baseImage(suite);
+  if (await imageExists(engine, image)) return;
   if (process.getuid?.() !== 0) {
     throw new LabError('Building the Debian base image needs root (debootstrap creates device files).', 'Run `sudo lab images build <lab>` once; later builds reuse the base.');
   }
@@ -103,14 +115,14 @@ async function buildBase(engine: ConnectedEngine, output: Output): Promise<void>
     throw new LabError('debootstrap is not installed: it builds the Debian base of the local images.', 'Install it: `apt-get install debootstrap`.');
   }
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-rootfs-'));
-  const done = output.progress().start(`base image ${BASE_IMAGE} (debootstrap ${DEBIAN_SUITE})`);
+  const done = output.progress().start(`base image ${image} (debootstrap ${suite})`);
   try {
-    await execFileAsync('debootstrap', ['--variant=minbase', DEBIAN_SUITE, root, process.env.LAB_DEBIAN_MIRROR ?? DEFAULT_DEBIAN_MIRROR], { maxBuffer: 64 * 1024 * 1024 });
+    await execFileAsync('debootstrap', ['--variant=minbase', suite, root, process.env.LAB_DEBIAN_MIRROR ?? DEFAULT_DEBIAN_MIRROR], { maxBuffer: 64 * 1024 * 1024 });
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [repo, tag] = BASE_IMAGE.split(/:(?=[^:]+$)/) as [string, string];
+    const [repo, tag] = image.split(/:(?=[^:]+$)/) as [string, string];
     const stream = await engine.docker.importImage(tar.stdout as unknown as string, { repo, tag });
     await followProgress(engine, stream, () => undefined);
-    if (!(await imageExists(engine, BASE_IMAGE))) {
+    if (!(await imageExists(engine, image))) {
       // Podman's Docker-compatible import ignores `tag` and tags :latest; retag it as asked.
       await engine.docker.getImage(`${repo}:latest`).tag({ repo, tag });
       await engine.docker.getImage(`${repo}:latest`).remove().catch(() => undefined);
@@ -170,7 +182,7 @@ export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeSt
     }
   }
   if (todo.length === 0) return images;
-  await buildBase(engine, output);
+  for (const suite of new Set(todo.map((t) => recipeSuite(t.recipe)))) await buildBase(engine, output, suite);
   for (const image of todo) {
     const t0 = performance.now();
     const ctx = await prepareContext(image.recipe, output);

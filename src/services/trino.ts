@@ -1,0 +1,76 @@
+import { BasicAuth, Trino } from 'trino-client';
+
+export const TRINO_PORT = 8080;
+export const TRINO_USER = 'lab';
+/** The Iceberg catalog every month4 stack configures (compose/trino/catalog/iceberg.properties). */
+export const ICEBERG_CATALOG = 'iceberg';
+
+export interface TrinoConnection {
+  server: string;
+  user: string;
+  password?: string;
+  catalog?: string;
+  schema?: string;
+}
+
+export interface TrinoResult {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** A failed statement, with where Trino says it failed (1-based line and column). */
+export class TrinoQueryError extends Error {
+  constructor(
+    message: string,
+    readonly errorName: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(message);
+  }
+}
+
+function client(conn: TrinoConnection): Trino {
+  return Trino.create({
+    server: conn.server,
+    catalog: conn.catalog,
+    schema: conn.schema,
+    auth: conn.password ? new BasicAuth(conn.user, conn.password) : new BasicAuth(conn.user),
+  });
+}
+
+/** Ready when the coordinator runs `SELECT 1` (it answers HTTP long before it accepts queries). */
+export async function probeTrino(conn: TrinoConnection): Promise<void> {
+  await new StartedTrino(conn).query('SELECT 1');
+}
+
+/** A Trino coordinator that answers: statements through trino-client's HTTP protocol. */
+export class StartedTrino {
+  constructor(readonly connection: TrinoConnection) {}
+
+  /** Runs one statement to its end and returns every row; a failure is a TrinoQueryError. */
+  async query(sql: string): Promise<TrinoResult> {
+    const result: TrinoResult = { columns: [], rows: [] };
+    for await (const page of await client(this.connection).query(sql)) {
+      if (page.error) {
+        // The protocol sends errorLocation; trino-client's type leaves it out.
+        const loc = (page.error as { errorLocation?: { lineNumber: number; columnNumber: number } }).errorLocation;
+        throw new TrinoQueryError(page.error.message, page.error.errorName, loc?.lineNumber, loc?.columnNumber);
+      }
+      if (page.columns && result.columns.length === 0) result.columns = page.columns.map((c) => c.name);
+      if (page.data) result.rows.push(...page.data);
+    }
+    return result;
+  }
+
+  /** Runs statements one after another (Trino takes one per request). */
+  async execute(...statements: string[]): Promise<void> {
+    for (const sql of statements) await this.query(sql);
+  }
+
+  /** One number from a scalar query, e.g. a count. */
+  async scalar(sql: string): Promise<number> {
+    const { rows } = await this.query(sql);
+    return Number(rows[0]?.[0]);
+  }
+}
