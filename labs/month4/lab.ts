@@ -39,6 +39,7 @@ export default defineLab({
     // The lake's views live in the in-memory catalog: the dataset file is attached read-only.
     return ['USE memory', ...bronzeViews(lake), 'CREATE SCHEMA IF NOT EXISTS silver', 'CREATE SCHEMA IF NOT EXISTS gold', ...built];
   },
+  lake: lakeDir,
   nextDrop(datasetDir) {
     const lake = lakeDir(datasetDir);
     const day = incomingDay(lake);

@@ -4,6 +4,7 @@ import { LabError } from '../errors.js';
 import { openDatasetSession } from '../grade/model-runs.js';
 import { loadLab } from '../lab/load.js';
 import { QueryTimeoutError } from '../services/duckdb.js';
+import type { StartedTrino, TrinoQueryError } from '../services/trino.js';
 import { formatMs } from '../ui/output.js';
 import { attachStack, type CommandContext } from './context.js';
 
@@ -27,10 +28,11 @@ export async function queryCommand(ctx: CommandContext, labName: string, sqlArg:
   const limit = flags.limit ? Number(flags.limit) : DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw new LabError(`Invalid limit '${flags.limit}'.`, 'Give a whole number of rows, e.g. --limit 50.');
   const { stack } = await attachStack(ctx, lab);
+  const body = sql.replace(/[\s;]+$/, '');
+  if (stack.lakehouse) return queryLakehouse(ctx, stack.lakehouse, body, limit, flags.json);
   const session = await openDatasetSession(lab, stack.datasets[0]!);
   const t0 = performance.now();
   try {
-    const body = sql.replace(/[\s;]+$/, '');
     // DESCRIBE, SHOW, SUMMARIZE and PRAGMA are not queries a table can be made from: they run as they are.
     const direct = /^\s*(DESCRIBE|SHOW|SUMMARIZE|PRAGMA)\b/i.test(body);
     let result: { columns: string[]; types: string[]; rows: unknown[][] };
@@ -49,19 +51,46 @@ export async function queryCommand(ctx: CommandContext, labName: string, sqlArg:
       if (err instanceof QueryTimeoutError) throw new LabError('The query was still running after 60 s and was stopped.', 'Add a LIMIT or a WHERE, or look for a join without its condition.');
       throw new LabError((err as Error).message.split('\n')[0]!.replace(/^Failed to extract statements: /, ''), 'Fix the query and run it again; `lab query <lab> "SHOW ALL TABLES"` lists the tables.');
     }
-    if (flags.json) {
-      ctx.output.result(JSON.stringify({ columns: result.columns, types: result.types, rows: result.rows }));
-      return 0;
-    }
-    const rows = result.rows.map((r) => r.map(cell));
-    const widths = result.columns.map((c, i) => Math.min(MAX_WIDTH, Math.max(c.length, result.types[i]!.length, ...rows.map((r) => r[i]!.length))));
-    ctx.output.result(result.columns.map((c, i) => pc.bold(c.padEnd(widths[i]!))).join('  '));
-    ctx.output.result(pc.dim(result.types.map((t, i) => t.toLowerCase().slice(0, widths[i]).padEnd(widths[i]!)).join('  ')));
-    for (const r of rows) ctx.output.result(r.map((v, i) => v.padEnd(widths[i]!)).join('  '));
-    const shown = rows.length < total ? `${rows.length} of ${total.toLocaleString('en-US')} rows (--limit to see more)` : `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}`;
-    ctx.output.result(pc.dim(`${shown} · ${formatMs(performance.now() - t0)}`));
+    printResult(ctx, result, flags.json, rowsShown(result.rows.length, total), t0);
     return 0;
   } finally {
     session.close();
   }
+}
+
+function rowsShown(shown: number, total: number): string {
+  return shown < total ? `${shown} of ${total.toLocaleString('en-US')} rows (--limit to see more)` : `${total.toLocaleString('en-US')} row${total === 1 ? '' : 's'}`;
+}
+
+function printResult(ctx: CommandContext, result: { columns: string[]; types: string[]; rows: unknown[][] }, json: boolean | undefined, shown: string, t0: number): void {
+  if (json) {
+    ctx.output.result(JSON.stringify({ columns: result.columns, types: result.types, rows: result.rows }));
+    return;
+  }
+  const rows = result.rows.map((r) => r.map(cell));
+  const widths = result.columns.map((c, i) => Math.min(MAX_WIDTH, Math.max(c.length, result.types[i]!.length, ...rows.map((r) => r[i]!.length))));
+  ctx.output.result(result.columns.map((c, i) => pc.bold(c.padEnd(widths[i]!))).join('  '));
+  ctx.output.result(pc.dim(result.types.map((t, i) => t.toLowerCase().slice(0, widths[i]).padEnd(widths[i]!)).join('  ')));
+  for (const r of rows) ctx.output.result(r.map((v, i) => v.padEnd(widths[i]!)).join('  '));
+  ctx.output.result(pc.dim(`${shown} · ${formatMs(performance.now() - t0)}`));
+}
+
+/** The lake on containers: the query runs on Trino over the Iceberg catalog, as the learner's models do there. */
+async function queryLakehouse(ctx: CommandContext, trino: StartedTrino, body: string, limit: number, json: boolean | undefined): Promise<number> {
+  const t0 = performance.now();
+  let result;
+  try {
+    // One row past the limit says whether there are more, without counting a whole table.
+    result = await trino.query(body, { maxRows: limit + 1 });
+  } catch (err) {
+    const e = err as TrinoQueryError;
+    // Trino says "line L:C: …"; the place goes last, as the DuckDB path says it.
+    const where = e.line ? ` (line ${e.line}, column ${e.column})` : '';
+    throw new LabError(`Trino: ${e.message.replace(/^line \d+:\d+: /, '')}${where}`, 'Fix the query and run it again; `lab query <lab> "SHOW TABLES FROM bronze"` lists the tables.');
+  }
+  const more = result.rows.length > limit;
+  result.rows = result.rows.slice(0, limit);
+  const shown = more ? `first ${limit} rows on Trino (--limit to see more)` : `${result.rows.length} row${result.rows.length === 1 ? '' : 's'} on Trino`;
+  printResult(ctx, result, json, shown, t0);
+  return 0;
 }

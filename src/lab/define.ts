@@ -52,6 +52,11 @@ export interface LabDefinition {
    * see it (`land`) and stop seeing it (`unland`). Incremental checks run the learner's model on it.
    */
   nextDrop?(datasetDir: string): NextDrop | undefined;
+  /**
+   * Lake labs: the folder of a dataset that holds the lake (bronze drops, silver and gold). On a
+   * container runtime it is published to the object store, and `tables` to the SQL engine's catalog.
+   */
+  lake?(datasetDir: string): string;
 }
 
 export interface NextDrop {

@@ -3,6 +3,7 @@ import type { RuntimeName } from '../lab/define.js';
 import type { LoadedLab } from '../lab/load.js';
 import type { StartedDuckDb } from '../services/duckdb.js';
 import type { StartedPythonVenv } from '../services/python/python.js';
+import type { StartedTrino } from '../services/trino.js';
 import type { Output } from '../ui/output.js';
 
 /** One seeded copy of the lab's data that solutions run against. */
@@ -34,6 +35,8 @@ export interface StartedStack {
   /** The learner's dataset first, then the hidden one graders also use. */
   datasets: Dataset[];
   python?: StartedPythonVenv;
+  /** Lake labs on containers: Trino over the Iceberg catalog, where `lab query` runs the learner's SQL. */
+  lakehouse?: StartedTrino;
 }
 
 export interface UpOptions {

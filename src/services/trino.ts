@@ -15,6 +15,7 @@ export interface TrinoConnection {
 
 export interface TrinoResult {
   columns: string[];
+  types: string[];
   rows: unknown[][];
 }
 
@@ -48,17 +49,29 @@ export async function probeTrino(conn: TrinoConnection): Promise<void> {
 export class StartedTrino {
   constructor(readonly connection: TrinoConnection) {}
 
-  /** Runs one statement to its end and returns every row; a failure is a TrinoQueryError. */
-  async query(sql: string): Promise<TrinoResult> {
-    const result: TrinoResult = { columns: [], rows: [] };
-    for await (const page of await client(this.connection).query(sql)) {
+  /**
+   * Runs one statement and returns its rows; a failure is a TrinoQueryError. With `maxRows`, reading
+   * stops there and the rest of the query is cancelled (a peek that keeps the statement's own ORDER BY).
+   */
+  async query(sql: string, opts: { maxRows?: number } = {}): Promise<TrinoResult> {
+    const trino = client(this.connection);
+    const result: TrinoResult = { columns: [], types: [], rows: [] };
+    for await (const page of await trino.query(sql)) {
       if (page.error) {
         // The protocol sends errorLocation; trino-client's type leaves it out.
         const loc = (page.error as { errorLocation?: { lineNumber: number; columnNumber: number } }).errorLocation;
         throw new TrinoQueryError(page.error.message, page.error.errorName, loc?.lineNumber, loc?.columnNumber);
       }
-      if (page.columns && result.columns.length === 0) result.columns = page.columns.map((c) => c.name);
+      if (page.columns && result.columns.length === 0) {
+        result.columns = page.columns.map((c) => c.name);
+        result.types = page.columns.map((c) => c.type);
+      }
       if (page.data) result.rows.push(...page.data);
+      if (opts.maxRows !== undefined && result.rows.length >= opts.maxRows) {
+        result.rows.length = opts.maxRows;
+        await trino.cancel(page.id).catch(() => undefined);
+        break;
+      }
     }
     return result;
   }

@@ -129,6 +129,11 @@ export class StartedComposeStack {
     return s;
   }
 
+  /** Whether the stack runs a service in this role. */
+  has(role: string): boolean {
+    return this.stack.services.some((x) => x.role === role);
+  }
+
   private serviceByRole(role: string): ComposeService {
     const s = this.stack.services.find((x) => x.role === role);
     if (!s) throw new LabError(`${this.stack.lab}'s stack has no ${role} service.`);

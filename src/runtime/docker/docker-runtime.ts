@@ -9,6 +9,7 @@ import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.
 import { startLabPython } from '../lab-python.js';
 import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { ComposeStack, type StartedComposeStack } from './compose-stack.js';
+import { lakehouseHasData, seedThroughLakehouse } from './lakehouse-source.js';
 import { seedThroughPostgres, sourceHasData } from './postgres-source.js';
 
 interface DockerSettings {
@@ -64,21 +65,29 @@ export class DockerRuntime implements Runtime {
       seedInto: this.seedInto(lab, services),
     });
     const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
+    return { runtime: this.name, lab, datasets: [main, hidden], python: await python, lakehouse: this.lakehouseOf(lab, services) };
   }
 
   private seedInto(lab: LoadedLab, services: StartedComposeStack) {
-    if (lab.def.roles.includes('oltp') || services.stack.services.some((s) => s.role === 'oltp')) return seedThroughPostgres(lab, services.postgres());
+    if (services.has('oltp')) return seedThroughPostgres(lab, services.postgres());
+    if (lab.def.lake && services.has('objectStore') && services.has('sql')) return seedThroughLakehouse(lab, services.s3(), services.trino());
     return undefined;
   }
 
   private async sourceIsEmpty(lab: LoadedLab, services: StartedComposeStack): Promise<boolean> {
-    if (!services.stack.services.some((s) => s.role === 'oltp')) return false;
-    return !(await sourceHasData(lab, services.postgres()));
+    if (services.has('oltp')) return !(await sourceHasData(lab, services.postgres()));
+    if (lab.def.lake && services.has('sql')) return !(await lakehouseHasData(lab, services.trino()));
+    return false;
+  }
+
+  private lakehouseOf(lab: LoadedLab, services: StartedComposeStack) {
+    return lab.def.lake && services.has('sql') ? services.trino() : undefined;
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    return { runtime: this.name, lab, ...(await attachLabData(this.paths, lab, this.store(lab), opts)) };
+    const data = await attachLabData(this.paths, lab, this.store(lab), opts);
+    const lakehouse = lab.def.lake ? this.lakehouseOf(lab, await this.composeStack(lab.name).attach()) : undefined;
+    return { runtime: this.name, lab, ...data, lakehouse };
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean; output?: Output }): Promise<void> {

@@ -8,6 +8,7 @@ import { stringify } from 'yaml';
 import { LabError } from '../../errors.js';
 import { formatMs, type Output } from '../../ui/output.js';
 import { COMPOSE_DIR, type ComposeStackFile } from './compose-file.js';
+import { systemPython } from '../../services/python/python.js';
 import type { ConnectedEngine } from './engine.js';
 
 const execFileAsync = promisify(execFile);
@@ -26,6 +27,7 @@ export const LOCAL_RECIPES: Record<string, string> = {
   'minio/minio:RELEASE.2024-10-13T13-34-11Z': 'minio',
   'tabulario/iceberg-rest:1.6.0': 'iceberg-rest',
   'trinodb/trino:476': 'trino',
+  'apache/spark:3.5.5-scala2.12-java17-python3-ubuntu': 'spark',
 };
 
 export interface LocalImage {
@@ -135,7 +137,8 @@ async function buildBase(engine: ConnectedEngine, output: Output, suite: string)
 
 /**
  * A build context: the recipe folder, plus jars from Maven Central when the recipe has a pom.xml,
- * plus binaries built with `go install` from the Go module proxy when it has a go-install file.
+ * binaries built with `go install` from the Go module proxy when it has a go-install file, and
+ * wheels from PyPI when it has a pip-wheels file.
  */
 async function prepareContext(recipe: string, output: Output): Promise<string> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `lab-image-${recipe}-`));
@@ -154,6 +157,19 @@ async function prepareContext(recipe: string, output: Output): Promise<string> {
       }
       done();
     }
+  }
+  const pipWheels = path.join(ctx, 'pip-wheels');
+  if (fs.existsSync(pipWheels)) {
+    // Fetched here, not in the build: this machine's pip settings (index, proxy, certificates) apply.
+    const done = output.progress().start(`${recipe}: Python wheels from PyPI`);
+    try {
+      await execFileAsync(systemPython(), ['-m', 'pip', 'wheel', '--disable-pip-version-check', '--wheel-dir', path.join(ctx, 'wheels'), '-r', pipWheels], { cwd: ctx, maxBuffer: 64 * 1024 * 1024 });
+    } catch (err) {
+      fs.rmSync(ctx, { recursive: true, force: true });
+      const e = err as NodeJS.ErrnoException & { stderr?: string };
+      throw new LabError(`Fetching the ${recipe} image's Python packages failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-2).join(' ')}`, 'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror).');
+    }
+    done(`${fs.readdirSync(path.join(ctx, 'wheels')).length} wheels`);
   }
   if (fs.existsSync(path.join(ctx, 'pom.xml'))) {
     const done = output.progress().start(`${recipe}: jars from Maven Central`);

@@ -8,9 +8,10 @@ import { ComposeStack, PROJECT_LABEL } from '../../../src/runtime/docker/compose
 import { cleanNamespace } from '../../../src/runtime/remote/remote-runtime.js';
 import { loadRemoteConfig } from '../../../src/runtime/remote/config.js';
 import { consoleOutput } from '../../../src/ui/output.js';
-import { writeBronze } from '../../../datasets/lakehouse/bronze.js';
+import { bronzeViews } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
-import { probeS3Store } from '../../../src/services/s3.js';
+import { probeS3Store, StartedS3 } from '../../../src/services/s3.js';
+import { StartedTrino } from '../../../src/services/trino.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
 
@@ -293,37 +294,62 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
 
-  it('month4: MinIO built from the Go module proxy holds the bronze drops, uploaded through the minio client', async () => {
+  it('month4: the lakehouse from package registries — up lands bronze in MinIO and Iceberg, Trino queries it, the references pass, down leaves nothing', async () => {
     const cwd = scratchDir('docker-month4');
-    const build = await lab(['images', 'build', 'month4', 'minio'], { cwd, env, timeoutMs: 1_500_000 });
+    const build = await lab(['images', 'build', 'month4'], { cwd, env, timeoutMs: 2_400_000 });
     expect(build.code, build.stderr).toBe(0);
-    expect(build.stdout).toMatch(/minio\s+localhost\/lakehouse-lab\/minio:\w+\s+\(stands in for minio\/minio:RELEASE/);
-
-    const lake = path.join(cwd, 'lake');
-    const session = await SqlSession.inMemory();
-    await writeBronze(session, lake, { seed: 42, scale: 'small' });
-    session.close();
-    const files = (fs.readdirSync(path.join(lake, 'bronze'), { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(lake, 'bronze', f)).isFile()).sort();
-
-    const quiet = consoleOutput({ quiet: true });
-    const stackEnv = { ...process.env, ...env, LAB_S3_PORT: String(await freePort()), LAB_S3_CONSOLE_PORT: String(await freePort()) };
-    const stack = new ComposeStack('month4', { dir: path.join(cwd, '.lab', 'month4', 'docker'), localImages: true, services: ['minio'], env: stackEnv });
-    try {
-      const started = await stack.start(quiet);
-      const s3 = started.s3();
-      await s3.ensureBucket('lake');
-      expect(await s3.uploadDirectory('lake', path.join(lake, 'bronze'), 'bronze/')).toBe(files.length);
-      const keys = await s3.listKeys('lake', 'bronze/');
-      expect(keys).toEqual(files.map((f) => `bronze/${f.split(path.sep).join('/')}`));
-      const one = files.find((f) => f.startsWith('orders/dt=2024-03-01'))!;
-      const chunks: Buffer[] = [];
-      for await (const c of await s3.client().getObject('lake', `bronze/${one}`)) chunks.push(c as Buffer);
-      expect(Buffer.concat(chunks).equals(fs.readFileSync(path.join(lake, 'bronze', one)))).toBe(true);
-      // The credentials are the lab's own: anyone else is refused.
-      await expect(probeS3Store({ ...s3.connection, secretKey: 'wrong-secret' })).rejects.toThrow(/signature|Access Denied|does not match/i);
-    } finally {
-      await stack.stop(quiet, { volumes: true });
+    for (const [service, upstream] of [['minio', 'minio/minio:RELEASE'], ['iceberg-rest', 'tabulario/iceberg-rest:'], ['trino', 'trinodb/trino:476'], ['spark', 'apache/spark:3.5.5']]) {
+      expect(build.stdout).toMatch(new RegExp(`${service}\\s+localhost/lakehouse-lab/${service}:\\w+\\s+\\(stands in for ${upstream!.replace(/[./]/g, '\\$&')}`));
     }
+
+    const ports: Record<string, string> = {};
+    for (const name of ['LAB_S3_PORT', 'LAB_S3_CONSOLE_PORT', 'LAB_ICEBERG_REST_PORT', 'LAB_TRINO_PORT', 'LAB_SPARK_CONNECT_PORT', 'LAB_SPARK_UI_PORT']) ports[name] = String(await freePort());
+    const up = await lab(['up', 'month4', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/month4 is up on the docker runtime/);
+    for (const service of ['minio', 'iceberg-rest', 'trino', 'spark']) expect(up.stderr).toMatch(new RegExp(`${service} ready`));
+
+    // The raw drops landed in the object store byte for byte, through the minio client.
+    const credentials = fs.readFileSync(path.join(cwd, '.lab', 'month4', 'docker', 'credentials.env'), 'utf8');
+    const secret = (name: string) => new RegExp(`${name}=(\\S+)`).exec(credentials)![1]!;
+    const s3 = new StartedS3({ endPoint: '127.0.0.1', port: Number(ports.LAB_S3_PORT), accessKey: secret('LAB_S3_ACCESS_KEY'), secretKey: secret('LAB_S3_SECRET_KEY') });
+    const lake = path.join(cwd, '.lab', 'month4', 'docker', 'data', 'lake');
+    const files = (fs.readdirSync(path.join(lake, 'bronze'), { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(lake, 'bronze', f)).isFile()).sort();
+    expect(await s3.listKeys('lake', 'bronze/')).toEqual(files.map((f) => `bronze/${f.split(path.sep).join('/')}`));
+    const one = files.find((f) => f.startsWith(`orders${path.sep}dt=2024-03-01`))!;
+    const chunks: Buffer[] = [];
+    for await (const c of await s3.client().getObject('lake', `bronze/${one.split(path.sep).join('/')}`)) chunks.push(c as Buffer);
+    expect(Buffer.concat(chunks).equals(fs.readFileSync(path.join(lake, 'bronze', one)))).toBe(true);
+    await expect(probeS3Store({ ...s3.connection, secretKey: 'wrong-secret' })).rejects.toThrow(/signature|Access Denied|does not match/i);
+
+    // Every bronze table is an Iceberg table in Trino's catalog, with the rows DuckDB reads from the lake.
+    const trino = new StartedTrino({ server: `http://127.0.0.1:${ports.LAB_TRINO_PORT}`, user: 'lab', catalog: 'iceberg' });
+    const views = await SqlSession.inMemory();
+    for (const sql of bronzeViews(lake)) await views.run(sql);
+    for (const table of ['orders', 'order_lines', 'customers', 'products', 'categories']) {
+      expect(await trino.scalar(`SELECT count(*) FROM bronze.${table}`), table).toBe(Number(await views.scalar(`SELECT count(*) FROM bronze.${table}`)));
+    }
+    const firstFile = await views.scalar<string>("SELECT min(file) FROM bronze.orders WHERE dt = DATE '2024-03-01'");
+    views.close();
+    expect((await trino.query("SELECT min(file) FROM bronze.orders WHERE dt = DATE '2024-03-01'")).rows[0]![0]).toBe(firstFile.replace(`${lake}/`, 's3://lake/'));
+    expect((await trino.query('SHOW SCHEMAS')).rows.flat()).toEqual(expect.arrayContaining(['bronze', 'silver', 'gold']));
+
+    // `lab query` runs on Trino: the learner explores bronze in Trino's SQL; a mistake is one line with its place.
+    const statuses = await lab(['query', 'month4', "SELECT json_extract_scalar(line, '$.status') AS status, count(*) AS n FROM bronze.orders GROUP BY 1 ORDER BY 1", '--json'], { cwd, env });
+    expect(statuses.code, statuses.stderr).toBe(0);
+    expect(JSON.parse(statuses.stdout).rows.map((r: unknown[]) => r[0])).toEqual(expect.arrayContaining(['delivered', 'cancelled']));
+    const wrong = await lab(['query', 'month4', 'SELECT nope FROM bronze.orders'], { cwd, env });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/^error: Trino: Column 'nope' cannot be resolved \(line 1, column 8\)$/m);
+
+    // Grading is the same as on the local runtime: every reference solution passes.
+    const month4 = await loadLab('month4');
+    for (const ex of month4.exercises) expect((await lab(['solution', 'month4', ex.id, '--apply'], { cwd, env })).code).toBe(0);
+    const solved = await lab(['check', 'month4', '--json'], { cwd, env, timeoutMs: 600_000 });
+    expect(JSON.parse(solved.stdout)).toMatchObject({ runtime: 'docker', score: month4.exercises.length, max: month4.exercises.length });
+
+    const down = await lab(['down', 'month4', '--volumes'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
     expect(await leftovers(docker, 'lab-month4')).toEqual([]);
-  }, 1_800_000);
+  }, 3_600_000);
 });

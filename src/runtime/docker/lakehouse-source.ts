@@ -1,0 +1,92 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { LoadedLab } from '../../lab/load.js';
+import { SqlSession } from '../../services/duckdb.js';
+import type { StartedS3 } from '../../services/s3.js';
+import { ICEBERG_CATALOG, type StartedTrino } from '../../services/trino.js';
+import type { SeedInto } from '../dataset-store.js';
+
+/** The landing bucket: raw drops, as an operational system exports them. */
+export const LAKE_BUCKET = 'lake';
+/** The Iceberg catalog's warehouse (CATALOG_WAREHOUSE in compose/month4.yaml): table data and metadata. */
+export const WAREHOUSE_BUCKET = 'warehouse';
+/** Schemas the learner's models write to; bronze comes from the seed. */
+const MODEL_SCHEMAS = ['silver', 'gold'];
+
+/** DuckDB column types as Trino spells them. */
+export function trinoType(duckType: string): string {
+  const t = duckType.toUpperCase();
+  if (t.startsWith('DECIMAL')) return t.toLowerCase();
+  const map: Record<string, string> = {
+    VARCHAR: 'varchar',
+    BIGINT: 'bigint',
+    INTEGER: 'integer',
+    SMALLINT: 'smallint',
+    DOUBLE: 'double',
+    FLOAT: 'real',
+    BOOLEAN: 'boolean',
+    DATE: 'date',
+    TIMESTAMP: 'timestamp(6)',
+    'TIMESTAMP WITH TIME ZONE': 'timestamp(6) with time zone',
+  };
+  const mapped = map[t];
+  if (!mapped) throw new Error(`no Trino type for DuckDB's ${duckType}`);
+  return mapped;
+}
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * The lakehouse path of the docker runtime: the lab's generator writes the lake, its raw drops
+ * land in the object store (s3://lake/bronze/…), and each of the lab's tables (bronze.orders, …)
+ * becomes an Iceberg table in Trino's catalog over Parquet in s3://warehouse, registered with
+ * add_files. Graders keep reading the same lake from DuckDB, so checks do not change.
+ */
+export function seedThroughLakehouse(lab: LoadedLab, s3: StartedS3, trino: StartedTrino): SeedInto {
+  const lakeOf = lab.def.lake!;
+  return async (session, opts) => {
+    await lab.def.seed(session, { seed: opts.seed, scale: opts.scale, dir: opts.dir, onTable: () => undefined });
+    const lake = lakeOf(opts.dir);
+    for (const bucket of [LAKE_BUCKET, WAREHOUSE_BUCKET]) await s3.ensureBucket(bucket);
+    await s3.uploadDirectory(LAKE_BUCKET, lake);
+
+    const views = await SqlSession.inMemory();
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-lakehouse-'));
+    try {
+      for (const sql of lab.def.sessionSetup?.(opts.dir) ?? []) await views.run(sql);
+      for (const table of lab.def.tables) {
+        const [schema, name] = table.split('.') as [string, string];
+        const columns = (await views.queryObjects(`DESCRIBE ${table}`)) as Array<{ column_name: string; column_type: string }>;
+        // Where a row came from, as the object store names it (not this machine's seeding folder).
+        const select = columns.map((c) => (c.column_name === 'file' ? `replace(file, '${lake}/', 's3://${LAKE_BUCKET}/') AS file` : q(c.column_name))).join(', ');
+        const parquet = path.join(tmp, `${table}.parquet`);
+        await views.run(`COPY (SELECT ${select} FROM ${table}) TO '${parquet}' (FORMAT parquet, COMPRESSION zstd)`);
+        const prefix = `${schema}/${name}/import/`;
+        await s3.client().fPutObject(WAREHOUSE_BUCKET, `${prefix}${name}.parquet`, parquet);
+
+        const target = `${ICEBERG_CATALOG}.${q(schema)}.${q(name)}`;
+        await trino.execute(
+          `CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(schema)}`,
+          `DROP TABLE IF EXISTS ${target}`,
+          `CREATE TABLE ${target} (${columns.map((c) => `${q(c.column_name)} ${trinoType(c.column_type)}`).join(', ')})`,
+          `ALTER TABLE ${target} EXECUTE add_files(location => 's3://${WAREHOUSE_BUCKET}/${prefix}', format => 'PARQUET')`,
+        );
+        opts.onTable(table, await trino.scalar(`SELECT count(*) FROM ${target}`));
+      }
+      for (const schema of MODEL_SCHEMAS) await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(schema)}`);
+    } finally {
+      views.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  };
+}
+
+/** Whether the catalog holds the lab's first table yet (fresh volumes hold nothing). */
+export async function lakehouseHasData(lab: LoadedLab, trino: StartedTrino): Promise<boolean> {
+  const first = lab.def.tables[0];
+  if (!first) return true;
+  const [schema, name] = first.split('.') as [string, string];
+  const { rows } = await trino.query(`SELECT count(*) FROM ${ICEBERG_CATALOG}.information_schema.tables WHERE table_schema = '${schema}' AND table_name = '${name}'`);
+  return Number(rows[0]?.[0]) > 0;
+}
