@@ -142,11 +142,11 @@ program
 
 program
   .command('query <lab> [sql]')
-  .description('explore the lab\'s data with SQL, on the engine the checks use (your seed, read-only)')
+  .description('explore the lab\'s data with SQL (your seed): DuckDB locally, Trino for month4 on containers')
   .option('-f, --file <file>', 'run the query in a file (e.g. your exercise)')
   .option('--limit <rows>', 'rows to print (default 20)')
   .option('--json', 'print {columns, rows} as JSON')
-  .addHelpText('after', examples(['lab query month1 "SELECT status, count(*) FROM orders GROUP BY ALL"', 'lab query month1 "DESCRIBE orders"', 'lab query month1 -f workspace/month1/03-running-revenue/query.sql', 'lab query month4 "SELECT line FROM bronze.orders LIMIT 3"', 'lab query month4 "SHOW ALL TABLES"']))
+  .addHelpText('after', examples(['lab query month1 "SELECT status, count(*) FROM orders GROUP BY ALL"', 'lab query month1 "DESCRIBE orders"', 'lab query month1 -f workspace/month1/03-running-revenue/query.sql', 'lab query month4 "SELECT line FROM bronze.orders LIMIT 3"', 'lab query month4 "SHOW ALL TABLES"', 'lab query month4 "SELECT json_extract_scalar(line, \'$.status\') FROM bronze.orders"   # docker runtime: Trino\'s dialect', 'lab query month4 \'SELECT * FROM bronze."orders$snapshots"\'   # docker runtime: the Iceberg table\'s snapshots']))
   .action(action(async (lab: string, sql: string | undefined, flags) => (await import('./commands/query.js')).queryCommand(context(), lab, sql, flags)));
 
 program

@@ -12,7 +12,7 @@ import { probeS3Store, S3_PORT, StartedS3 } from '../../services/s3.js';
 import { formatMs, type Output } from '../../ui/output.js';
 import { loadComposeFile, type ComposeService, type ComposeStackFile } from './compose-file.js';
 import { requireComposeCli, runCompose, type ComposeCli } from './compose-cli.js';
-import { ensureCredentials, requiredVariables } from './credentials.js';
+import { ensureCredentials, readCredentials, requiredVariables, saveSettings, settingVariables } from './credentials.js';
 import { connectEngine, type ConnectedEngine } from './engine.js';
 import { writeLocalImagesOverride } from './images.js';
 import { preflight } from './preflight.js';
@@ -49,6 +49,10 @@ export class ComposeStack {
     private readonly opts: ComposeStackOptions,
   ) {}
 
+  private settingsFile(): string {
+    return path.join(this.opts.dir, 'settings.env');
+  }
+
   private async prepare(): Promise<Prepared> {
     loadComposeFile(this.lab); // no compose file: one line before touching any engine
     const base = this.opts.env ?? process.env;
@@ -56,7 +60,8 @@ export class ComposeStack {
     const cli = requireComposeCli(base);
     const text = fs.readFileSync(loadComposeFile(this.lab).file, 'utf8');
     const credentials = ensureCredentials(path.join(this.opts.dir, 'credentials.env'), requiredVariables(text));
-    const env = { ...base, ...engine.composeEnv(), ...credentials };
+    // Ports chosen at `up` stick to the lab; a variable set now still wins.
+    const env = { ...readCredentials(this.settingsFile()), ...base, ...engine.composeEnv(), ...credentials };
     const full = loadComposeFile(this.lab, env);
     const only = this.opts.services;
     const stack = only?.length ? { ...full, services: full.services.filter((s) => only.includes(s.name)) } : full;
@@ -77,6 +82,7 @@ export class ComposeStack {
       throw new LabError(`\`${cli.name} up\` failed for ${stack.project}: ${lastLines(up.stderr || up.stdout, 3).join(' | ')}`, 'Fix what it says, then run `lab up` again; `lab logs <lab>` shows the services\' output.');
     }
     done();
+    saveSettings(this.settingsFile(), settingVariables(fs.readFileSync(stack.file, 'utf8')), p.env);
     const started = new StartedComposeStack(p.engine, p.cli, p.stack, p.env, p.files);
     await started.waitReady(output, this.opts.readyTimeoutMs ?? (Number(process.env.LAB_READY_TIMEOUT_S ?? 0) * 1000 || DEFAULT_READY_TIMEOUT_MS));
     return started;

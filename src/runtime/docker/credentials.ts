@@ -7,6 +7,21 @@ export function requiredVariables(composeText: string): string[] {
   return [...new Set([...composeText.matchAll(/\$\{(LAB_[A-Z0-9_]+):\?/g)].map((m) => m[1]!))].sort();
 }
 
+/** Variables a compose file reads with a default, `${VAR:-default}`: ports and the bind address. */
+export function settingVariables(composeText: string): string[] {
+  return [...new Set([...composeText.matchAll(/\$\{(LAB_[A-Z0-9_]+):-/g)].map((m) => m[1]!))].sort();
+}
+
+/**
+ * The ports and bind address `up` ran the stack with, in `.lab/<lab>/docker/settings.env`: later
+ * commands (query, check, status) reach the same ports without the variables being set again.
+ */
+export function saveSettings(file: string, variables: string[], env: Record<string, string | undefined>): void {
+  const body = variables.filter((name) => env[name] !== undefined).map((name) => `${name}=${env[name]}`);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, `# Written by lab up: the ports this lab's stack was started with.\n${body.join('\n')}\n`);
+}
+
 /**
  * The lab's service credentials in `.lab/<lab>/docker/credentials.env`, readable by the user only.
  * Generated once; clients read them from here, and they never appear in compose files or logs.

@@ -338,6 +338,9 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     const statuses = await lab(['query', 'month4', "SELECT json_extract_scalar(line, '$.status') AS status, count(*) AS n FROM bronze.orders GROUP BY 1 ORDER BY 1", '--json'], { cwd, env });
     expect(statuses.code, statuses.stderr).toBe(0);
     expect(JSON.parse(statuses.stdout).rows.map((r: unknown[]) => r[0])).toEqual(expect.arrayContaining(['delivered', 'cancelled']));
+    const snapshots = await lab(['query', 'month4', 'SELECT snapshot_id, operation FROM bronze."orders$snapshots"', '--json'], { cwd, env });
+    expect(snapshots.code, snapshots.stderr).toBe(0);
+    expect(JSON.parse(snapshots.stdout).rows.length).toBeGreaterThan(0);
     const wrong = await lab(['query', 'month4', 'SELECT nope FROM bronze.orders'], { cwd, env });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/^error: Trino: Column 'nope' cannot be resolved \(line 1, column 8\)$/m);
