@@ -202,8 +202,7 @@ export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeSt
   for (const image of todo) {
     const t0 = performance.now();
     const ctx = await prepareContext(image.recipe, output);
-    const done = output.progress().start(`${image.service}: building ${image.tag}`);
-    try {
+    const build = async () => {
       const stream = await engine.docker.buildImage(
         { context: ctx, src: fs.readdirSync(ctx) },
         { t: image.tag, dockerfile: 'Containerfile', networkmode: 'host', rm: true, forcerm: true, labels: { 'io.lakehouse-lab.recipe': image.recipe } },
@@ -211,9 +210,21 @@ export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeSt
       await followProgress(engine, stream, (line) => {
         if (/^(STEP|Step) \d+/.test(line)) output.info(`      ${line.slice(0, 110)}`);
       });
+    };
+    const done = output.progress().start(`${image.service}: building ${image.tag}`);
+    try {
+      try {
+        await build();
+      } catch (err) {
+        // A mirror hiccup or a busy engine fails one step now and then; the finished layers are reused.
+        output.info(`      ${image.service}: the build failed (${(err as Error).message.trim().split('\n')[0]!.slice(0, 100)}); trying once more`);
+        await build();
+      }
       done(formatMs(performance.now() - t0));
     } catch (err) {
-      throw new LabError(`Building the local ${image.recipe} image failed: ${(err as Error).message.trim().split('\n').slice(-4).join(' | ')}`, 'Check that Debian\'s package mirror is reachable, then run `lab images build` again.');
+      // The engine's error first (it says what failed), then the build's last lines (where).
+      const [reason, ...tail] = (err as Error).message.trim().split('\n');
+      throw new LabError(`Building the local ${image.recipe} image failed: ${[reason, ...tail.slice(-3)].join(' | ')}`, 'Check that Debian\'s package mirror is reachable, then run `lab images build` again.');
     } finally {
       fs.rmSync(ctx, { recursive: true, force: true });
     }
