@@ -112,7 +112,8 @@ program
   .command('solution <lab> <exercise>')
   .description('show the reference solution; --apply copies it into your workspace after backing up your file')
   .option('--apply', 'replace your file with the reference (your file is saved in workspace/.backup/ first)')
-  .addHelpText('after', examples(['lab solution month1 01', 'lab solution month1 01 --apply']))
+  .option('--engine <engine>', 'show the reference in another engine\'s dialect, where the lab has one (month4: trino)')
+  .addHelpText('after', examples(['lab solution month1 01', 'lab solution month1 01 --apply', 'lab solution month4 01 --engine trino   # the same model in Trino\'s SQL']))
   .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/solution.js')).solutionCommand(context(), lab, exercise, flags)));
 
 program

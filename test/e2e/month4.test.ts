@@ -36,6 +36,20 @@ describe('month4: a pipeline of models', () => {
     expect(JSON.parse(check.stdout)).toMatchObject({ lab: 'month4', score: 0, max: month4.exercises.length });
   });
 
+  it('shows each model\'s reference in Trino\'s dialect too, and never applies it over the graded one', async () => {
+    for (const ex of month4.exercises.filter((e) => e.def.kind === 'model')) {
+      const r = await lab(['solution', 'month4', ex.id, '--engine', 'trino'], { cwd });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(`${ex.id.slice(0, 2)} · ${ex.def.file.replace(/\.sql$/, '')} (reference solution, Trino's dialect`);
+    }
+    const spark = await lab(['solution', 'month4', '10', '--engine', 'trino'], { cwd });
+    expect(spark.code).toBe(1);
+    expect(spark.stderr).toMatch(/^error: month4\/10-spark-silver-orders has no reference in trino's dialect\.$/m);
+    const applied = await lab(['solution', 'month4', '01', '--engine', 'trino', '--apply'], { cwd });
+    expect(applied.code).toBe(1);
+    expect(fs.readFileSync(file('01-silver-orders'), 'utf8')).toBe(fs.readFileSync(month4.exercises[0]!.templateFile, 'utf8'));
+  });
+
   it('passes with every reference model, and writes Parquet under day partitions', async () => {
     for (const ex of month4.exercises) expect((await lab(['solution', 'month4', ex.id, '--apply'], { cwd })).code).toBe(0);
     const run = await lab(['run', 'month4'], { cwd });

@@ -12,6 +12,8 @@ import { bronzeViews } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
 import { probeS3Store, StartedS3 } from '../../../src/services/s3.js';
 import { StartedTrino } from '../../../src/services/trino.js';
+import { buildModelOnTrino, downloadTableFiles, icebergTable } from '../../../src/runtime/docker/lakehouse-models.js';
+import { orderModels, parseModel } from '../../../src/lab/models.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
 
@@ -350,6 +352,30 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     for (const ex of month4.exercises) expect((await lab(['solution', 'month4', ex.id, '--apply'], { cwd, env })).code).toBe(0);
     const solved = await lab(['check', 'month4', '--json'], { cwd, env, timeoutMs: 600_000 });
     expect(JSON.parse(solved.stdout)).toMatchObject({ runtime: 'docker', score: month4.exercises.length, max: month4.exercises.length });
+
+    // A reference per engine: the Trino-dialect pipeline, built on Trino into Iceberg tables in MinIO,
+    // gives exactly the rows of the DuckDB reference pipeline; the very files Trino wrote are read back.
+    const referenceLake = path.join(cwd, '.lab', 'month4', 'docker', 'data', 'cache', 'reference-lake');
+    const duckdbPipeline = path.join(referenceLake, fs.readdirSync(referenceLake).find((d) => fs.existsSync(path.join(referenceLake, d, '.complete')))!);
+    const trinoPipeline = orderModels(month4.exercises.filter((e) => e.def.kind === 'model').map((e) => parseModel(path.join(e.dir, 'solution', 'trino', e.def.file))));
+    expect(trinoPipeline).toHaveLength(9);
+    const compare = await SqlSession.inMemory();
+    for (const model of trinoPipeline) {
+      const rows = await buildModelOnTrino(trino, model);
+      const dir = path.join(cwd, 'trino-files', model.name);
+      const files = await downloadTableFiles(trino, s3, icebergTable(model), dir);
+      if (model.partitionBy) expect(files.every((f) => path.relative(dir, f).startsWith(`${model.partitionBy}=`)), model.name).toBe(true);
+      const read = (d: string) => `read_parquet('${d}/**/*.parquet', hive_partitioning = false)`;
+      const columns = (await compare.queryObjects(`DESCRIBE SELECT * FROM ${read(path.join(duckdbPipeline, model.layer, model.table))}`)).map((c) => `"${String(c.column_name)}"`).join(', ');
+      const differ = (a: string, b: string) => compare.scalar(`SELECT count(*) FROM (SELECT ${columns} FROM ${read(a)} EXCEPT ALL SELECT ${columns} FROM ${read(b)})`);
+      expect(Number(await compare.scalar(`SELECT count(*) FROM ${read(dir)}`)), model.name).toBe(rows);
+      expect(Number(await differ(path.join(duckdbPipeline, model.layer, model.table), dir)), `${model.name}: rows only DuckDB's reference has`).toBe(0);
+      expect(Number(await differ(dir, path.join(duckdbPipeline, model.layer, model.table))), `${model.name}: rows only Trino's reference has`).toBe(0);
+    }
+    compare.close();
+    // Each build is a snapshot of the same Iceberg table: the previous one stays readable.
+    await buildModelOnTrino(trino, trinoPipeline.find((m) => m.name === 'gold.dim_date')!);
+    expect(await trino.scalar('SELECT count(*) FROM gold."dim_date$snapshots"')).toBeGreaterThanOrEqual(2);
 
     const down = await lab(['down', 'month4', '--volumes'], { cwd, env });
     expect(down.code, down.stderr).toBe(0);

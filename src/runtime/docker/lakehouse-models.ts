@@ -1,0 +1,44 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Model } from '../../lab/models.js';
+import type { StartedS3 } from '../../services/s3.js';
+import { ICEBERG_CATALOG, type StartedTrino } from '../../services/trino.js';
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** The Iceberg table a model writes: `silver.orders` is iceberg."silver"."orders". */
+export function icebergTable(model: Pick<Model, 'layer' | 'table'>): string {
+  return `${ICEBERG_CATALOG}.${q(model.layer)}.${q(model.table)}`;
+}
+
+/**
+ * Builds one model on Trino: `CREATE OR REPLACE TABLE … AS <the model's query>`, partitioned as
+ * its `-- @partition_by` line says. Each run is a new snapshot of the same Iceberg table, so the
+ * previous build stays readable (`FOR VERSION AS OF`) until it expires.
+ */
+export async function buildModelOnTrino(trino: StartedTrino, model: Pick<Model, 'layer' | 'table' | 'sql' | 'partitionBy'>): Promise<number> {
+  const body = model.sql.replace(/[\s;]+$/, '');
+  const props = model.partitionBy ? ` WITH (partitioning = ARRAY['${model.partitionBy}'])` : '';
+  await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(model.layer)}`);
+  await trino.execute(`CREATE OR REPLACE TABLE ${icebergTable(model)}${props} AS\n${body}`);
+  return trino.scalar(`SELECT count(*) FROM ${icebergTable(model)}`);
+}
+
+/**
+ * Copies the data files of an Iceberg table's current snapshot from the object store into `dir`,
+ * keeping the partition folders Trino wrote (order_date=2024-01-01/…): the very files, for DuckDB to read.
+ */
+export async function downloadTableFiles(trino: StartedTrino, s3: StartedS3, table: string, dir: string): Promise<string[]> {
+  const { rows } = await trino.query(`SELECT file_path FROM ${table.replace(/"?([a-z_]+)"?$/, '"$1$files"')}`);
+  const client = s3.client();
+  const files: string[] = [];
+  for (const [filePath] of rows as Array<[string]>) {
+    const m = /^s3a?:\/\/([^/]+)\/(.+\/data\/(.+))$/.exec(filePath);
+    if (!m) throw new Error(`unexpected data file location ${filePath}`);
+    const local = path.join(dir, m[3]!);
+    fs.mkdirSync(path.dirname(local), { recursive: true });
+    await client.fGetObject(m[1]!, m[2]!, local);
+    files.push(local);
+  }
+  return files;
+}
