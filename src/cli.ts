@@ -91,7 +91,8 @@ program
   .option('--junit <file>', 'also write a JUnit XML report to <file>')
   .option('--timeout <seconds>', 'stop a solution that runs longer than this (default 20 s for SQL, 60 s for Python)')
   .option('--fresh', 'run every solution again, even those unchanged since their last check')
-  .addHelpText('after', examples(['lab check month1', 'lab check month1 03', 'lab check month1 --json', 'lab check month1 --junit report.xml', 'lab check month1 --fresh']) + '\nExit code 0 only when every selected check passes.\nAn exercise whose file, data and checks are unchanged since its last check keeps that result\n(it would be the same); --fresh runs everything again.\n')
+  .option('--engine <engine>', 'build and judge model exercises on the stack\'s Trino, written in its dialect (month4 on the docker runtime: trino)')
+  .addHelpText('after', examples(['lab check month1', 'lab check month1 03', 'lab check month1 --json', 'lab check month1 --junit report.xml', 'lab check month1 --fresh', 'lab check month4 --engine trino   # docker runtime: your models run on Trino']) + '\nExit code 0 only when every selected check passes.\nAn exercise whose file, data and checks are unchanged since its last check keeps that result\n(it would be the same); --fresh runs everything again.\n')
   .action(action(async (lab: string, exercise: string | undefined, flags) => (await import('./commands/check.js')).checkCommand(context(Boolean(flags.json)), lab, exercise, flags)));
 
 program
@@ -138,7 +139,8 @@ program
   .description('build your pipeline: run your model files (one SQL file per table) in dependency order, writing Parquet into the lab\'s lake')
   .option('--upstream', 'with a model: also run the models it reads, first')
   .option('--day <date>', 'an incremental run for one day: @incremental models rewrite only that day\'s partition (they read it with getvariable(\'run_day\'))')
-  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
+  .option('--engine <engine>', 'build on the stack\'s Trino instead, as Iceberg tables (month4 on the docker runtime: trino; models in Trino\'s dialect)')
+  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17', 'lab run month4 --engine trino   # docker runtime: Iceberg tables built by Trino']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
   .action(action(async (lab: string, model: string | undefined, flags) => (await import('./commands/run.js')).runCommand(context(), lab, model, flags)));
 
 program

@@ -8,6 +8,9 @@ import { loadLab } from '../lab/load.js';
 import { materializeModel, modelDir, orderModels, parseModel, type Model } from '../lab/models.js';
 import { formatCount, formatMs } from '../ui/output.js';
 import { learnerFile } from '../workspace/workspace.js';
+import { resolveEngine } from '../grade/trino-runs.js';
+import { buildModelOnTrino } from '../runtime/docker/lakehouse-models.js';
+import { ICEBERG_CATALOG, TrinoQueryError, type StartedTrino } from '../services/trino.js';
 import { attachStack, type CommandContext } from './context.js';
 
 /**
@@ -15,7 +18,7 @@ import { attachStack, type CommandContext } from './context.js';
  * Parquet into the lab's lake, like `dbt run`. A model name runs that model only; --upstream also
  * runs what it reads.
  */
-export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string }): Promise<number> {
+export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string; engine?: string }): Promise<number> {
   const lab = await loadLab(labName);
   const exercises = lab.exercises.filter((e) => e.def.kind === 'model');
   if (exercises.length === 0) throw new LabError(`${lab.name} has no models to run.`, '`lab run` is for the pipeline labs (month4); `lab check` grades the others.');
@@ -39,6 +42,10 @@ export async function runCommand(ctx: CommandContext, labName: string, selected:
   }
 
   if (flags.day !== undefined && !/^\d{4}-\d\d-\d\d$/.test(flags.day)) throw new LabError(`Invalid day '${flags.day}'.`, 'Give a date like --day 2025-01-17.');
+  if (resolveEngine(flags.engine, lab.name, stack.lakehouse)) {
+    if (flags.day) throw new LabError('--day runs are DuckDB\'s (incremental models read getvariable(\'run_day\')); Trino rebuilds whole tables.', `Leave out --day, or run on DuckDB: lab run ${lab.name} --day ${flags.day}`);
+    return runOnTrino(ctx, lab.name, todo, stack.lakehouse!.trino);
+  }
   const lake = path.join(dataset.dir, 'lake');
   ctx.output.info(pc.bold(`lab run ${lab.name}${selected ? ` ${selected}` : ''}`) + pc.dim(` · ${todo.length} model${todo.length === 1 ? '' : 's'} in dependency order · lake ${path.relative(process.cwd(), lake)}`));
   const session = await openDatasetSession(lab, dataset);
@@ -64,5 +71,29 @@ export async function runCommand(ctx: CommandContext, labName: string, selected:
     session.close();
   }
   ctx.output.result(pc.dim(`${todo.length} model${todo.length === 1 ? '' : 's'} built in ${formatMs(performance.now() - t0)}; \`lab check ${lab.name}\` grades them`));
+  return 0;
+}
+
+/** The same pipeline on Trino: each model becomes an Iceberg table (a new snapshot per run) in MinIO. */
+async function runOnTrino(ctx: CommandContext, lab: string, todo: Model[], trino: StartedTrino): Promise<number> {
+  ctx.output.info(pc.bold(`lab run ${lab} --engine trino`) + pc.dim(` · ${todo.length} model${todo.length === 1 ? '' : 's'} in dependency order · Iceberg tables in catalog ${ICEBERG_CATALOG}`));
+  const t0 = performance.now();
+  for (const [i, model] of todo.entries()) {
+    const started = performance.now();
+    try {
+      const rows = await buildModelOnTrino(trino, model);
+      const where = model.partitionBy ? `Iceberg table partitioned by ${model.partitionBy}` : 'Iceberg table';
+      ctx.output.result(`${pc.green('✓')} ${model.name.padEnd(28)} ${formatCount(rows).padStart(11)} rows  ${pc.dim(`${where} · ${formatMs(performance.now() - started)}`)}`);
+    } catch (err) {
+      if (!(err instanceof TrinoQueryError)) throw err;
+      // Line 1 of the statement is the runner's CREATE TABLE … AS: the model starts on line 2.
+      const at = err.line && err.line > 1 ? `:${err.line - 1}` : '';
+      ctx.output.result(`${pc.red('✗')} ${model.name.padEnd(28)} ${path.relative(ctx.paths.workspaceRoot, model.file)}${at}: Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`);
+      const skipped = todo.slice(i + 1).map((m) => m.name);
+      if (skipped.length) ctx.output.result(pc.dim(`  not run: ${skipped.join(', ')}`));
+      return 1;
+    }
+  }
+  ctx.output.result(pc.dim(`${todo.length} model${todo.length === 1 ? '' : 's'} built on Trino in ${formatMs(performance.now() - t0)}; \`lab query ${lab} "SELECT * FROM gold.daily_revenue"\` reads them`));
   return 0;
 }

@@ -4,8 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { COMPILED_LABS_DIR, type LabPaths } from '../paths.js';
-import type { Dataset, StartedStack } from '../runtime/runtime.js';
-import { QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
+import type { Dataset, Lakehouse, StartedStack } from '../runtime/runtime.js';
+import { TrinoQueryError } from '../services/trino.js';
+import { ensureTrinoReference, runLearnerModelOnTrino, trinoReferenceFiles, trinoSolutionFile, type TRINO_ENGINE } from './trino-runs.js';
+import { formatSeconds, QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
 import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
 import { sqlCode } from '../lab/checks.js';
 import type { ModelOutput } from '../lab/define.js';
@@ -42,6 +44,8 @@ export interface GradeOptions {
   timeoutMs?: number;
   /** Re-run every solution even when nothing it depends on changed since the last check. */
   fresh?: boolean;
+  /** Build and judge model exercises on this engine of the stack instead of DuckDB (month4 on containers: trino). */
+  engine?: typeof TRINO_ENGINE;
   /** Told which exercises were not re-run because nothing they depend on changed. */
   onReused?: (id: string) => void;
   onExercise?: (result: ExerciseResult) => void;
@@ -86,9 +90,10 @@ export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: 
 }
 
 /** Everything a grade depends on; the same fingerprint means the same result. */
-function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: string, timeoutMs: number): string {
+function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: string, timeoutMs: number, engine: string | undefined): string {
   const hash = crypto.createHash('sha256');
   hash.update(graderFingerprint()).update(source).update(fs.readFileSync(ex.solutionFile)).update(String(timeoutMs));
+  if (engine && ex.def.kind === 'model') hash.update(engine).update(fs.readFileSync(trinoSolutionFile(ex)));
   const compiledCheck = path.join(COMPILED_LABS_DIR, stack.lab.name, 'exercises', ex.id, 'check.js');
   if (fs.existsSync(compiledCheck)) hash.update(fs.readFileSync(compiledCheck));
   for (const d of stack.datasets) hash.update(`${d.seed}/${d.scale}/${d.sql.file}/${fs.statSync(d.sql.file).mtimeMs}`);
@@ -115,7 +120,7 @@ export async function gradeExercise(stack: StartedStack, paths: LabPaths, ex: Lo
   const file = learnerFile(paths, stack.lab, ex);
   if (!fs.existsSync(file)) return runGrade(stack, paths, ex, opts);
   const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
-  const key = gradeFingerprint(stack, ex, fs.readFileSync(file, 'utf8'), timeoutMs);
+  const key = gradeFingerprint(stack, ex, fs.readFileSync(file, 'utf8'), timeoutMs, opts.engine);
   const store = path.join(stack.datasets[0]!.cacheDir, 'grades', `${ex.id}.json`);
   if (!opts.fresh) {
     try {
@@ -156,11 +161,12 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
     checks.push({ name: check.name, ...outcome });
   }
   const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
+  const lakehouse = opts.engine && ex.def.kind === 'model' ? stack.lakehouse : undefined;
   const runs: RunTarget[] = [];
   try {
     for (const dataset of stack.datasets) runs.push({ dataset, session: await openDatasetSession(lab, dataset) });
-    await materializeReferences(stack, ex, runs);
-    const failure = await runAll(stack, ex, runs, { file, rel, source, timeoutMs, table: 'learner' });
+    await materializeReferences(stack, ex, runs, lakehouse);
+    const failure = await runAll(stack, ex, runs, { file, rel, source, timeoutMs, table: 'learner', lakehouse });
     for (const [i, { dataset, session }] of runs.entries()) {
       if (failure && failure.index === i) {
         checks.push({ name: `runs on ${dataset.label}`, passed: false, message: failure.message });
@@ -203,6 +209,8 @@ interface SolutionRun {
   source: string;
   timeoutMs: number;
   table: string;
+  /** Model exercises graded on Trino: where the model runs instead of the dataset's DuckDB. */
+  lakehouse?: Lakehouse;
 }
 
 /** Runs a solution on each target in order; returns the first failure, when there is one. */
@@ -223,6 +231,7 @@ async function runAll(stack: StartedStack, ex: LoadedExercise, targets: RunTarge
 /** A model runs with the reference pipeline's upstream tables; its result is written as Parquet, then read back. */
 async function runModel(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, run: SolutionRun): Promise<void> {
   if (sqlCode(run.source).trim() === '') throw new SolutionFailure(`${run.rel}: the file has no query yet`);
+  if (run.lakehouse) return runModelOnTrino(ex, target, run, run.lakehouse);
   const build = async (tag: string) => {
     const dir = path.join(target.dataset.cacheDir, 'runs', `${ex.id}-${run.table}-${tag}-${process.pid}`);
     (target.scratch ??= []).push(dir);
@@ -244,6 +253,42 @@ async function runModel(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, r
   }
 }
 
+/** A statement on Trino (a coordinator, HTTP polling, files into MinIO) may take this many times DuckDB's limit. */
+const TRINO_SLOWER = 3;
+
+/**
+ * The model runs on Trino into an Iceberg table; the files Trino wrote are copied back and judged by
+ * the same checks as on DuckDB (rows, keys, day partitions, a second run).
+ */
+async function runModelOnTrino(ex: LoadedExercise, target: RunTarget, run: SolutionRun, lakehouse: Lakehouse): Promise<void> {
+  const build = async (tag: string) => {
+    const dir = path.join(target.dataset.cacheDir, 'runs', `${ex.id}-trino${tag}-${process.pid}`);
+    (target.scratch ??= []).push(dir);
+    try {
+      return await runLearnerModelOnTrino(target.dataset, lakehouse, run.file, run.source, tag, dir, TRINO_SLOWER * run.timeoutMs);
+    } catch (err) {
+      if (err instanceof TrinoQueryError && err.errorName === 'EXCEEDED_TIME_LIMIT') {
+        throw new SolutionFailure(`${run.rel}: stopped after ${formatSeconds(TRINO_SLOWER * run.timeoutMs)}: the model was still running on Trino (a join without its condition?)`);
+      }
+      if (err instanceof TrinoQueryError) {
+        // Line 1 of the statement is the runner's CREATE TABLE … AS: the model starts on line 2.
+        const at = err.line && err.line > 1 ? `:${err.line - 1}` : '';
+        throw new SolutionFailure(`${run.rel}${at}: Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`);
+      }
+      if (err instanceof LabError) throw new SolutionFailure(`${run.rel}: ${err.message}`);
+      throw err;
+    }
+  };
+  const output = await build('');
+  if (!fs.existsSync(output.dir) || !(fs.readdirSync(output.dir, { recursive: true }) as string[]).some((f) => f.endsWith('.parquet'))) {
+    throw new SolutionFailure(`${run.rel}: the model ran on Trino but gave no rows`);
+  }
+  await target.session.run(`CREATE OR REPLACE TEMP TABLE ${run.table} AS SELECT * FROM read_parquet('${output.dir}/**/*.parquet', hive_partitioning = false, union_by_name = true)`);
+  target.output = output;
+  target.rerun = () => build(`${(target.scratch ?? []).length}`);
+  target.incrementalRun = async () => ({ passed: true, message: 'not run on Trino (its dialect has no getvariable): a check without --engine grades the incremental run, on DuckDB' });
+}
+
 /** Runs the learner's model for the next day's drop on a copy of its files (see checkIncrementalRun). */
 async function incrementalRun(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, run: SolutionRun, output: ModelOutput): Promise<{ passed: boolean; message: string }> {
   const learner = parseModel(run.file, run.source);
@@ -261,7 +306,20 @@ async function incrementalRun(lab: LoadedLab, ex: LoadedExercise, target: RunTar
 }
 
 /** Reference results are cached per dataset and solution content: only the learner's code runs each time. */
-async function materializeReferences(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[]): Promise<void> {
+async function materializeReferences(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[], lakehouse?: Lakehouse): Promise<void> {
+  if (ex.def.kind === 'model' && lakehouse) {
+    // Trino's reference pipeline, built once per dataset; upstream checks still read DuckDB's (the same rows, tested).
+    const name = parseModel(ex.solutionFile, '').name;
+    for (const t of targets) {
+      await ensureTrinoReference(stack.lab, t.dataset, lakehouse);
+      const dir = path.join(t.dataset.cacheDir, 'runs', `${ex.id}-trino-reference-${process.pid}`);
+      (t.scratch ??= []).push(dir);
+      await trinoReferenceFiles(ex, t.dataset, lakehouse, dir);
+      await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = false, union_by_name = true)`);
+      await useReferenceUpstream(t.session, stack.lab, await referenceLake(stack.lab, t.dataset), name);
+    }
+    return;
+  }
   if (ex.def.kind === 'model') {
     // The whole reference pipeline is built once per dataset; this model's table is read from it.
     const name = parseModel(ex.solutionFile, '').name;

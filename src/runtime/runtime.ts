@@ -3,6 +3,7 @@ import type { RuntimeName } from '../lab/define.js';
 import type { LoadedLab } from '../lab/load.js';
 import type { StartedDuckDb } from '../services/duckdb.js';
 import type { StartedPythonVenv } from '../services/python/python.js';
+import type { StartedS3 } from '../services/s3.js';
 import type { StartedTrino } from '../services/trino.js';
 import type { Output } from '../ui/output.js';
 
@@ -35,8 +36,14 @@ export interface StartedStack {
   /** The learner's dataset first, then the hidden one graders also use. */
   datasets: Dataset[];
   python?: StartedPythonVenv;
-  /** Lake labs on containers: Trino over the Iceberg catalog, where `lab query` runs the learner's SQL. */
-  lakehouse?: StartedTrino;
+  /** Lake labs on containers: Trino over the Iceberg catalog (`lab query`, `lab check --engine trino`). */
+  lakehouse?: Lakehouse;
+}
+
+/** Trino over an Iceberg catalog whose files live in an object store. */
+export interface Lakehouse {
+  trino: StartedTrino;
+  s3: StartedS3;
 }
 
 export interface UpOptions {

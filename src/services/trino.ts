@@ -11,6 +11,8 @@ export interface TrinoConnection {
   password?: string;
   catalog?: string;
   schema?: string;
+  /** Session properties for every statement, e.g. query_max_run_time. */
+  session?: Record<string, string>;
 }
 
 export interface TrinoResult {
@@ -36,6 +38,7 @@ function client(conn: TrinoConnection): Trino {
     server: conn.server,
     catalog: conn.catalog,
     schema: conn.schema,
+    session: conn.session,
     auth: conn.password ? new BasicAuth(conn.user, conn.password) : new BasicAuth(conn.user),
   });
 }

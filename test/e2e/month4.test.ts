@@ -45,6 +45,9 @@ describe('month4: a pipeline of models', () => {
     const spark = await lab(['solution', 'month4', '10', '--engine', 'trino'], { cwd });
     expect(spark.code).toBe(1);
     expect(spark.stderr).toMatch(/^error: month4\/10-spark-silver-orders has no reference in trino's dialect\.$/m);
+    const noTrino = await lab(['check', 'month4', '--engine', 'trino'], { cwd });
+    expect(noTrino.code).toBe(1);
+    expect(noTrino.stderr).toMatch(/^error: month4 has no Trino on this runtime: --engine trino grades on the lakehouse stack\.$/m);
     const applied = await lab(['solution', 'month4', '01', '--engine', 'trino', '--apply'], { cwd });
     expect(applied.code).toBe(1);
     expect(fs.readFileSync(file('01-silver-orders'), 'utf8')).toBe(fs.readFileSync(month4.exercises[0]!.templateFile, 'utf8'));

@@ -9,7 +9,7 @@ import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.
 import { startLabPython } from '../lab-python.js';
 import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { ComposeStack, type StartedComposeStack } from './compose-stack.js';
-import { lakehouseHasData, seedThroughLakehouse } from './lakehouse-source.js';
+import { HIDDEN_SCHEMA_PREFIX, lakehouseHasData, publishLakehouseTables, seedThroughLakehouse } from './lakehouse-source.js';
 import { seedThroughPostgres, sourceHasData } from './postgres-source.js';
 
 interface DockerSettings {
@@ -65,6 +65,16 @@ export class DockerRuntime implements Runtime {
       seedInto: this.seedInto(lab, services),
     });
     const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
+    // The graders' second seed goes into the catalog too (hidden_bronze), so models can be graded on Trino.
+    if (lab.def.lake && services.has('sql') && services.has('objectStore')) {
+      const marker = path.join(hidden.dir, 'published-to-lakehouse.json');
+      const seeded = fs.readFileSync(path.join(hidden.dir, 'dataset.json'), 'utf8');
+      const current = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === seeded && (await lakehouseHasData(lab, services.trino(), HIDDEN_SCHEMA_PREFIX));
+      if (!current) {
+        await publishLakehouseTables(lab, hidden.dir, services.s3(), services.trino(), { schemaPrefix: HIDDEN_SCHEMA_PREFIX });
+        fs.writeFileSync(marker, seeded);
+      }
+    }
     return { runtime: this.name, lab, datasets: [main, hidden], python: await python, lakehouse: this.lakehouseOf(lab, services) };
   }
 
@@ -81,7 +91,7 @@ export class DockerRuntime implements Runtime {
   }
 
   private lakehouseOf(lab: LoadedLab, services: StartedComposeStack) {
-    return lab.def.lake && services.has('sql') ? services.trino() : undefined;
+    return lab.def.lake && services.has('sql') && services.has('objectStore') ? { trino: services.trino(), s3: services.s3() } : undefined;
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {

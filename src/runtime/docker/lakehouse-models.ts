@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Model } from '../../lab/models.js';
 import type { StartedS3 } from '../../services/s3.js';
 import { ICEBERG_CATALOG, type StartedTrino } from '../../services/trino.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /** The Iceberg table a model writes: `silver.orders` is iceberg."silver"."orders". */
-export function icebergTable(model: Pick<Model, 'layer' | 'table'>): string {
+export function icebergTable(model: { layer: string; table: string }): string {
   return `${ICEBERG_CATALOG}.${q(model.layer)}.${q(model.table)}`;
 }
 
@@ -16,7 +15,7 @@ export function icebergTable(model: Pick<Model, 'layer' | 'table'>): string {
  * its `-- @partition_by` line says. Each run is a new snapshot of the same Iceberg table, so the
  * previous build stays readable (`FOR VERSION AS OF`) until it expires.
  */
-export async function buildModelOnTrino(trino: StartedTrino, model: Pick<Model, 'layer' | 'table' | 'sql' | 'partitionBy'>): Promise<number> {
+export async function buildModelOnTrino(trino: StartedTrino, model: { layer: string; table: string; sql: string; partitionBy?: string }): Promise<number> {
   const body = model.sql.replace(/[\s;]+$/, '');
   const props = model.partitionBy ? ` WITH (partitioning = ARRAY['${model.partitionBy}'])` : '';
   await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(model.layer)}`);

@@ -11,6 +11,8 @@ import type { SeedInto } from '../dataset-store.js';
 export const LAKE_BUCKET = 'lake';
 /** The Iceberg catalog's warehouse (CATALOG_WAREHOUSE in compose/month4.yaml): table data and metadata. */
 export const WAREHOUSE_BUCKET = 'warehouse';
+/** The hidden dataset's tables live beside the learner's, under this prefix (hidden_bronze.orders). */
+export const HIDDEN_SCHEMA_PREFIX = 'hidden_';
 /** Schemas the learner's models write to; bronze comes from the seed. */
 const MODEL_SCHEMAS = ['silver', 'gold'];
 
@@ -44,49 +46,58 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * add_files. Graders keep reading the same lake from DuckDB, so checks do not change.
  */
 export function seedThroughLakehouse(lab: LoadedLab, s3: StartedS3, trino: StartedTrino): SeedInto {
-  const lakeOf = lab.def.lake!;
   return async (session, opts) => {
     await lab.def.seed(session, { seed: opts.seed, scale: opts.scale, dir: opts.dir, onTable: () => undefined });
-    const lake = lakeOf(opts.dir);
     for (const bucket of [LAKE_BUCKET, WAREHOUSE_BUCKET]) await s3.ensureBucket(bucket);
-    await s3.uploadDirectory(LAKE_BUCKET, lake);
-
-    const views = await SqlSession.inMemory();
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-lakehouse-'));
-    try {
-      for (const sql of lab.def.sessionSetup?.(opts.dir) ?? []) await views.run(sql);
-      for (const table of lab.def.tables) {
-        const [schema, name] = table.split('.') as [string, string];
-        const columns = (await views.queryObjects(`DESCRIBE ${table}`)) as Array<{ column_name: string; column_type: string }>;
-        // Where a row came from, as the object store names it (not this machine's seeding folder).
-        const select = columns.map((c) => (c.column_name === 'file' ? `replace(file, '${lake}/', 's3://${LAKE_BUCKET}/') AS file` : q(c.column_name))).join(', ');
-        const parquet = path.join(tmp, `${table}.parquet`);
-        await views.run(`COPY (SELECT ${select} FROM ${table}) TO '${parquet}' (FORMAT parquet, COMPRESSION zstd)`);
-        const prefix = `${schema}/${name}/import/`;
-        await s3.client().fPutObject(WAREHOUSE_BUCKET, `${prefix}${name}.parquet`, parquet);
-
-        const target = `${ICEBERG_CATALOG}.${q(schema)}.${q(name)}`;
-        await trino.execute(
-          `CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(schema)}`,
-          `DROP TABLE IF EXISTS ${target}`,
-          `CREATE TABLE ${target} (${columns.map((c) => `${q(c.column_name)} ${trinoType(c.column_type)}`).join(', ')})`,
-          `ALTER TABLE ${target} EXECUTE add_files(location => 's3://${WAREHOUSE_BUCKET}/${prefix}', format => 'PARQUET')`,
-        );
-        opts.onTable(table, await trino.scalar(`SELECT count(*) FROM ${target}`));
-      }
-      for (const schema of MODEL_SCHEMAS) await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(schema)}`);
-    } finally {
-      views.close();
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
+    await s3.uploadDirectory(LAKE_BUCKET, lab.def.lake!(opts.dir));
+    await publishLakehouseTables(lab, opts.dir, s3, trino, { onTable: opts.onTable });
   };
 }
 
+/**
+ * Registers each of the lab's tables (bronze.orders, …) of a seeded dataset as an Iceberg table:
+ * Parquet written by DuckDB into s3://warehouse, added with add_files. `schemaPrefix` keeps a
+ * second dataset apart (the hidden seed the graders use lives in hidden_bronze).
+ */
+export async function publishLakehouseTables(lab: LoadedLab, datasetDir: string, s3: StartedS3, trino: StartedTrino, opts: { schemaPrefix?: string; onTable?: (table: string, rows: number) => void } = {}): Promise<void> {
+  const prefix = opts.schemaPrefix ?? '';
+  const lake = lab.def.lake!(datasetDir);
+  await s3.ensureBucket(WAREHOUSE_BUCKET);
+  const views = await SqlSession.inMemory();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-lakehouse-'));
+  try {
+    for (const sql of lab.def.sessionSetup?.(datasetDir) ?? []) await views.run(sql);
+    for (const table of lab.def.tables) {
+      const [schema, name] = table.split('.') as [string, string];
+      const columns = (await views.queryObjects(`DESCRIBE ${table}`)) as Array<{ column_name: string; column_type: string }>;
+      // Where a row came from, as the object store names it (not this machine's seeding folder).
+      const select = columns.map((c) => (c.column_name === 'file' ? `replace(file, '${lake}/', 's3://${LAKE_BUCKET}/') AS file` : q(c.column_name))).join(', ');
+      const parquet = path.join(tmp, `${table}.parquet`);
+      await views.run(`COPY (SELECT ${select} FROM ${table}) TO '${parquet}' (FORMAT parquet, COMPRESSION zstd)`);
+      const key = `${prefix}${schema}/${name}/import/`;
+      await s3.client().fPutObject(WAREHOUSE_BUCKET, `${key}${name}.parquet`, parquet);
+
+      const target = `${ICEBERG_CATALOG}.${q(prefix + schema)}.${q(name)}`;
+      await trino.execute(
+        `CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(prefix + schema)}`,
+        `DROP TABLE IF EXISTS ${target}`,
+        `CREATE TABLE ${target} (${columns.map((c) => `${q(c.column_name)} ${trinoType(c.column_type)}`).join(', ')})`,
+        `ALTER TABLE ${target} EXECUTE add_files(location => 's3://${WAREHOUSE_BUCKET}/${key}', format => 'PARQUET')`,
+      );
+      opts.onTable?.(table, await trino.scalar(`SELECT count(*) FROM ${target}`));
+    }
+    if (!prefix) for (const schema of MODEL_SCHEMAS) await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(schema)}`);
+  } finally {
+    views.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 /** Whether the catalog holds the lab's first table yet (fresh volumes hold nothing). */
-export async function lakehouseHasData(lab: LoadedLab, trino: StartedTrino): Promise<boolean> {
+export async function lakehouseHasData(lab: LoadedLab, trino: StartedTrino, schemaPrefix = ''): Promise<boolean> {
   const first = lab.def.tables[0];
   if (!first) return true;
   const [schema, name] = first.split('.') as [string, string];
-  const { rows } = await trino.query(`SELECT count(*) FROM ${ICEBERG_CATALOG}.information_schema.tables WHERE table_schema = '${schema}' AND table_name = '${name}'`);
+  const { rows } = await trino.query(`SELECT count(*) FROM ${ICEBERG_CATALOG}.information_schema.tables WHERE table_schema = '${schemaPrefix}${schema}' AND table_name = '${name}'`);
   return Number(rows[0]?.[0]) > 0;
 }

@@ -373,6 +373,36 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       expect(Number(await differ(dir, path.join(duckdbPipeline, model.layer, model.table))), `${model.name}: rows only Trino's reference has`).toBe(0);
     }
     compare.close();
+    // The learner's models on Trino: built there from the workspace, judged on the files Trino wrote.
+    const onDuckdbDialect = await lab(['check', 'month4', '01', '--engine', 'trino'], { cwd, env, timeoutMs: 600_000 });
+    expect(onDuckdbDialect.code).toBe(1);
+    expect(onDuckdbDialect.stdout).toMatch(/models built and judged on Trino/);
+    expect(onDuckdbDialect.stdout).toMatch(/month4\/01-silver-orders\/silver\.orders\.sql:\d+: Trino: /);
+    for (const ex of month4.exercises.filter((e) => e.def.kind === 'model')) {
+      fs.copyFileSync(path.join(ex.dir, 'solution', 'trino', ex.def.file), path.join(cwd, 'workspace', 'month4', ex.id, ex.def.file));
+    }
+    const onTrino = await lab(['check', 'month4', '--engine', 'trino', '--json'], { cwd, env, timeoutMs: 1_200_000 });
+    expect(JSON.parse(onTrino.stdout), onTrino.stderr).toMatchObject({ runtime: 'docker', score: month4.exercises.length, max: month4.exercises.length });
+    const built = await lab(['run', 'month4', '--engine', 'trino'], { cwd, env, timeoutMs: 600_000 });
+    expect(built.code, built.stdout + built.stderr).toBe(0);
+    expect([...built.stdout.matchAll(/✓ (\S+)/g)].map((m) => m[1])).toHaveLength(9);
+    expect(built.stdout).toMatch(/✓ silver\.orders +[\d,]+ rows  Iceberg table partitioned by order_date/);
+    const mart = await lab(['query', 'month4', 'SELECT count(*) AS days, sum(orders) AS orders FROM gold.daily_revenue', '--json'], { cwd, env });
+    expect(JSON.parse(mart.stdout).rows[0][0]).toBeGreaterThan(300);
+    const orders = path.join(cwd, 'workspace', 'month4', '01-silver-orders', 'silver.orders.sql');
+    fs.writeFileSync(orders, fs.readFileSync(orders, 'utf8').replace('WHERE version = 1', ''));
+    const duplicates = await lab(['check', 'month4', '01', '--engine', 'trino', '--json'], { cwd, env, timeoutMs: 600_000 });
+    expect(duplicates.code).toBe(1);
+    const checks = JSON.parse(duplicates.stdout).exercises[0].checks as Array<{ name: string; passed: boolean; message: string }>;
+    expect(checks.find((c) => c.name === 'unique key (order_id) · seed 42 (small)')).toMatchObject({ passed: false });
+    expect(checks.find((c) => c.name === 'Parquet partitioned by order_date · seed 42 (small)')).toMatchObject({ passed: true, message: expect.stringMatching(/^\d+ Parquet files under order_date=…\/ folders$/) });
+
+    // A model that never ends is stopped by Trino itself, and said so.
+    fs.writeFileSync(orders, '-- @partition_by order_date\nSELECT a.line, a.dt AS order_date FROM bronze.orders a CROSS JOIN bronze.orders b CROSS JOIN bronze.orders c\n');
+    const endless = await lab(['check', 'month4', '01', '--engine', 'trino', '--timeout', '2'], { cwd, env, timeoutMs: 300_000 });
+    expect(endless.code).toBe(1);
+    expect(endless.stdout).toMatch(/silver\.orders\.sql: stopped after [\d.]+ s: the model was still running on Trino/);
+
     // Each build is a snapshot of the same Iceberg table: the previous one stays readable.
     await buildModelOnTrino(trino, trinoPipeline.find((m) => m.name === 'gold.dim_date')!);
     expect(await trino.scalar('SELECT count(*) FROM gold."dim_date$snapshots"')).toBeGreaterThanOrEqual(2);

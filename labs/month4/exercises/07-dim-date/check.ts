@@ -6,9 +6,9 @@ export default defineExercise({
   file: 'gold.dim_date.sql',
   checks: [
     expectSqlUses(
-      /\b(range|generate_series)\s*\(|\bwith\s+recursive\b/i,
+      /\b(range|generate_series|sequence)\s*\(|\bwith\s+recursive\b/i,
       'a generated series of days',
-      'a calendar is generated (range(first, last + 1, INTERVAL 1 DAY)), not collected from the days that had orders: even if every day so far had some, the first quiet day would leave a hole in every daily report',
+      'a calendar is generated (range(first, last + 1, INTERVAL 1 DAY); on Trino, sequence(first, last, INTERVAL \'1\' DAY)), not collected from the days that had orders: even if every day so far had some, the first quiet day would leave a hole in every daily report',
     ),
     expectUniqueKey(['date_day']),
     expectNoRows(
