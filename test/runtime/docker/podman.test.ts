@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../../src/lab/load.js';
@@ -335,6 +336,20 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     views.close();
     expect((await trino.query("SELECT min(file) FROM bronze.orders WHERE dt = DATE '2024-03-01'")).rows[0]![0]).toBe(firstFile.replace(`${lake}/`, 's3://lake/'));
     expect((await trino.query('SHOW SCHEMAS')).rows.flat()).toEqual(expect.arrayContaining(['bronze', 'silver', 'gold']));
+
+    // Spark, with the Iceberg runtime, reads the same tables through the same REST catalog and MinIO.
+    const [spark] = await docker.listContainers({ filters: { label: [`${PROJECT_LABEL}=lab-month4`, 'com.docker.compose.service=spark'] } });
+    const catalog = ['extensions=org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions', 'catalog.lake=org.apache.iceberg.spark.SparkCatalog', 'catalog.lake.type=rest', 'catalog.lake.uri=http://iceberg-rest:8181', 'catalog.lake.io-impl=org.apache.iceberg.aws.s3.S3FileIO', 'catalog.lake.s3.endpoint=http://minio:9000', 'catalog.lake.s3.path-style-access=true'];
+    const exec = await docker.getContainer(spark!.Id).exec({ Cmd: ['/opt/spark/bin/spark-sql', ...catalog.flatMap((c) => ['--conf', `spark.sql.${c}`]), '-S', '-e', 'SELECT count(*) FROM lake.bronze.orders'], AttachStdout: true, AttachStderr: true });
+    const sparkOut = await new Promise<string>((resolve, reject) => {
+      void exec.start({}).then((stream) => {
+        let out = '';
+        const stdout = new PassThrough().on('data', (c: Buffer) => (out += c.toString()));
+        docker.modem.demuxStream(stream, stdout, new PassThrough().resume());
+        stream.on('end', () => resolve(out));
+      }, reject);
+    });
+    expect(sparkOut.trim().split('\n').pop()).toBe(String(await trino.scalar('SELECT count(*) FROM bronze.orders')));
 
     // `lab query` runs on Trino: the learner explores bronze in Trino's SQL; a mistake is one line with its place.
     const statuses = await lab(['query', 'month4', "SELECT json_extract_scalar(line, '$.status') AS status, count(*) AS n FROM bronze.orders GROUP BY 1 ORDER BY 1", '--json'], { cwd, env });
