@@ -100,6 +100,20 @@ export async function diagnose(labs: LoadedLab[]): Promise<Finding[]> {
     detail: compose ? `${compose.name} ${compose.version}` : 'none of `docker compose`, `docker-compose`, `podman compose`',
     fix: 'Optional: `apt-get install docker-compose`, or the Docker Compose plugin.',
   });
+  // `lab images build`: stand-ins for the upstream images, for machines that reach no image registry.
+  const builders = [
+    ['debootstrap', ['--version']],
+    ['mvn', ['-v']],
+    ['go', ['version']],
+  ] as const;
+  const missingBuilders = builders.filter(([cmd, args]) => spawnSync(cmd, [...args], { encoding: 'utf8' }).status !== 0).map(([cmd]) => cmd);
+  findings.push({
+    item: 'image build tools (lab images build only)',
+    ok: missingBuilders.length === 0,
+    required: false,
+    detail: missingBuilders.length ? `missing ${missingBuilders.join(', ')}` : 'debootstrap, mvn, go',
+    fix: `Optional, for --local-images where no image registry is reachable: apt-get install ${missingBuilders.map((c) => ({ debootstrap: 'debootstrap', mvn: 'maven', go: 'golang' })[c]).join(' ')} (debootstrap needs root).`,
+  });
   if (engineOk) {
     for (const lab of labs) {
       if (!composeLabs().includes(lab.name)) continue;

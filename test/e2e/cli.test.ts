@@ -293,6 +293,8 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
     expect(r.stdout).toMatch(/✓ Node\.js 20\+/);
     expect(r.stdout).toMatch(/Python 3\.9\+ with venv/);
     expect(r.stdout).toMatch(/free memory/);
+    // Optional tools are reported, never required: the local runtime needs none of them.
+    expect(r.stdout).toMatch(/[✓!] image build tools \(lab images build only\)/);
     expect(r.code).toBe(0);
   });
 
