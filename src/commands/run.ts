@@ -9,7 +9,7 @@ import { materializeModel, modelDir, orderModels, parseModel, type Model } from 
 import { formatCount, formatMs } from '../ui/output.js';
 import { learnerFile } from '../workspace/workspace.js';
 import { resolveEngine } from '../grade/trino-runs.js';
-import { buildModelOnTrino } from '../runtime/docker/lakehouse-models.js';
+import { buildModelOnTrino, modelErrorMessage } from '../runtime/docker/lakehouse-models.js';
 import { ICEBERG_CATALOG, TrinoQueryError, type StartedTrino } from '../services/trino.js';
 import { attachStack, type CommandContext } from './context.js';
 
@@ -86,9 +86,7 @@ async function runOnTrino(ctx: CommandContext, lab: string, todo: Model[], trino
       ctx.output.result(`${pc.green('✓')} ${model.name.padEnd(28)} ${formatCount(rows).padStart(11)} rows  ${pc.dim(`${where} · ${formatMs(performance.now() - started)}`)}`);
     } catch (err) {
       if (!(err instanceof TrinoQueryError)) throw err;
-      // Line 1 of the statement is the runner's CREATE TABLE … AS: the model starts on line 2.
-      const at = err.line && err.line > 1 ? `:${err.line - 1}` : '';
-      ctx.output.result(`${pc.red('✗')} ${model.name.padEnd(28)} ${path.relative(ctx.paths.workspaceRoot, model.file)}${at}: Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`);
+      ctx.output.result(`${pc.red('✗')} ${model.name.padEnd(28)} ${modelErrorMessage(path.relative(ctx.paths.workspaceRoot, model.file), err)}`);
       const skipped = todo.slice(i + 1).map((m) => m.name);
       if (skipped.length) ctx.output.result(pc.dim(`  not run: ${skipped.join(', ')}`));
       return 1;

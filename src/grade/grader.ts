@@ -6,6 +6,7 @@ import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { COMPILED_LABS_DIR, type LabPaths } from '../paths.js';
 import type { Dataset, Lakehouse, StartedStack } from '../runtime/runtime.js';
 import { TrinoQueryError } from '../services/trino.js';
+import { modelErrorMessage } from '../runtime/docker/lakehouse-models.js';
 import { ensureTrinoReference, runLearnerModelOnTrino, trinoReferenceFiles, trinoSolutionFile, type TRINO_ENGINE } from './trino-runs.js';
 import { formatSeconds, QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
 import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
@@ -270,11 +271,7 @@ async function runModelOnTrino(ex: LoadedExercise, target: RunTarget, run: Solut
       if (err instanceof TrinoQueryError && err.errorName === 'EXCEEDED_TIME_LIMIT') {
         throw new SolutionFailure(`${run.rel}: stopped after ${formatSeconds(TRINO_SLOWER * run.timeoutMs)}: the model was still running on Trino (a join without its condition?)`);
       }
-      if (err instanceof TrinoQueryError) {
-        // Line 1 of the statement is the runner's CREATE TABLE … AS: the model starts on line 2.
-        const at = err.line && err.line > 1 ? `:${err.line - 1}` : '';
-        throw new SolutionFailure(`${run.rel}${at}: Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`);
-      }
+      if (err instanceof TrinoQueryError) throw new SolutionFailure(modelErrorMessage(run.rel, err));
       if (err instanceof LabError) throw new SolutionFailure(`${run.rel}: ${err.message}`);
       throw err;
     }

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { StartedS3 } from '../../services/s3.js';
-import { ICEBERG_CATALOG, type StartedTrino } from '../../services/trino.js';
+import { ICEBERG_CATALOG, type StartedTrino, type TrinoQueryError } from '../../services/trino.js';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
@@ -21,6 +21,13 @@ export async function buildModelOnTrino(trino: StartedTrino, model: { layer: str
   await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(model.layer)}`);
   await trino.execute(`CREATE OR REPLACE TABLE ${icebergTable(model)}${props} AS\n${body}`);
   return trino.scalar(`SELECT count(*) FROM ${icebergTable(model)}`);
+}
+
+/** A model's failure on Trino as `file:line: Trino: message`, the line counted in the learner's file. */
+export function modelErrorMessage(rel: string, err: TrinoQueryError): string {
+  // Line 1 of the statement is the runner's CREATE TABLE … AS: the model starts on line 2.
+  const at = err.line && err.line > 1 ? `:${err.line - 1}` : '';
+  return `${rel}${at}: Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`;
 }
 
 /**

@@ -43,7 +43,8 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * The lakehouse path of the docker runtime: the lab's generator writes the lake, its raw drops
  * land in the object store (s3://lake/bronze/…), and each of the lab's tables (bronze.orders, …)
  * becomes an Iceberg table in Trino's catalog over Parquet in s3://warehouse, registered with
- * add_files. Graders keep reading the same lake from DuckDB, so checks do not change.
+ * add_files. A plain `lab check` reads the same lake from DuckDB, as on the local runtime;
+ * `lab check --engine trino` builds the models on these tables.
  */
 export function seedThroughLakehouse(lab: LoadedLab, s3: StartedS3, trino: StartedTrino): SeedInto {
   return async (session, opts) => {
