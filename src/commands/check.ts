@@ -26,13 +26,13 @@ export async function checkCommand(ctx: CommandContext, labName: string, exercis
   const exercises = exercise ? [findExercise(lab, exercise)] : lab.exercises;
   const timeoutMs = parseTimeout(flags.timeout);
   const { stack, labState } = await attachStack(ctx, lab);
-  const engine = resolveEngine(flags.engine, lab.name, stack.lakehouse);
-  if (!flags.json) ctx.output.result(pc.dim(`checking ${lab.name} on the ${stack.runtime} runtime${engine ? ' · models built and judged on Trino' : ''} · seed ${labState.seed} (${labState.scale}) and a hidden seed`));
+  const lakehouse = await resolveEngine(flags.engine, lab.name, stack);
+  if (!flags.json) ctx.output.result(pc.dim(`checking ${lab.name} on the ${stack.runtime} runtime${lakehouse ? ' · models built and judged on Trino' : ''} · seed ${labState.seed} (${labState.scale}) and a hidden seed`));
   const reused: string[] = [];
   const report = await gradeLab(stack, ctx.paths, exercises, {
     timeoutMs,
     fresh: flags.fresh,
-    engine,
+    lakehouse,
     onReused: (id) => reused.push(id),
     onExercise: (result) => {
       if (!flags.json) ctx.output.result(prettyExercise(result));

@@ -29,7 +29,7 @@ export async function queryCommand(ctx: CommandContext, labName: string, sqlArg:
   if (!Number.isInteger(limit) || limit < 1) throw new LabError(`Invalid limit '${flags.limit}'.`, 'Give a whole number of rows, e.g. --limit 50.');
   const { stack } = await attachStack(ctx, lab);
   const body = sql.replace(/[\s;]+$/, '');
-  if (stack.lakehouse) return queryLakehouse(ctx, stack.lakehouse.trino, body, limit, flags.json);
+  if (stack.connectLakehouse) return queryLakehouse(ctx, (await stack.connectLakehouse()).trino, body, limit, flags.json);
   const session = await openDatasetSession(lab, stack.datasets[0]!);
   const t0 = performance.now();
   try {

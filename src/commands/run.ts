@@ -42,9 +42,10 @@ export async function runCommand(ctx: CommandContext, labName: string, selected:
   }
 
   if (flags.day !== undefined && !/^\d{4}-\d\d-\d\d$/.test(flags.day)) throw new LabError(`Invalid day '${flags.day}'.`, 'Give a date like --day 2025-01-17.');
-  if (resolveEngine(flags.engine, lab.name, stack.lakehouse)) {
+  const lakehouse = await resolveEngine(flags.engine, lab.name, stack);
+  if (lakehouse) {
     if (flags.day) throw new LabError('--day runs are DuckDB\'s (incremental models read getvariable(\'run_day\')); Trino rebuilds whole tables.', `Leave out --day, or run on DuckDB: lab run ${lab.name} --day ${flags.day}`);
-    return runOnTrino(ctx, lab.name, todo, stack.lakehouse!.trino);
+    return runOnTrino(ctx, lab.name, todo, lakehouse.trino);
   }
   const lake = path.join(dataset.dir, 'lake');
   ctx.output.info(pc.bold(`lab run ${lab.name}${selected ? ` ${selected}` : ''}`) + pc.dim(` · ${todo.length} model${todo.length === 1 ? '' : 's'} in dependency order · lake ${path.relative(process.cwd(), lake)}`));

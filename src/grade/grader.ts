@@ -7,7 +7,7 @@ import { COMPILED_LABS_DIR, type LabPaths } from '../paths.js';
 import type { Dataset, Lakehouse, StartedStack } from '../runtime/runtime.js';
 import { TrinoQueryError } from '../services/trino.js';
 import { modelErrorMessage } from '../runtime/docker/lakehouse-models.js';
-import { ensureTrinoReference, runLearnerModelOnTrino, trinoReferenceFiles, trinoSolutionFile, type TRINO_ENGINE } from './trino-runs.js';
+import { ensureTrinoReference, runLearnerModelOnTrino, TRINO_ENGINE, trinoReferenceFiles, trinoSolutionFile } from './trino-runs.js';
 import { formatSeconds, QueryTimeoutError, type SqlSession } from '../services/duckdb.js';
 import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
 import { sqlCode } from '../lab/checks.js';
@@ -45,8 +45,8 @@ export interface GradeOptions {
   timeoutMs?: number;
   /** Re-run every solution even when nothing it depends on changed since the last check. */
   fresh?: boolean;
-  /** Build and judge model exercises on this engine of the stack instead of DuckDB (month4 on containers: trino). */
-  engine?: typeof TRINO_ENGINE;
+  /** Build and judge model exercises on this lakehouse's Trino instead of DuckDB (`--engine trino`). */
+  lakehouse?: Lakehouse;
   /** Told which exercises were not re-run because nothing they depend on changed. */
   onReused?: (id: string) => void;
   onExercise?: (result: ExerciseResult) => void;
@@ -91,10 +91,10 @@ export async function gradeLab(stack: StartedStack, paths: LabPaths, exercises: 
 }
 
 /** Everything a grade depends on; the same fingerprint means the same result. */
-function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: string, timeoutMs: number, engine: string | undefined): string {
+function gradeFingerprint(stack: StartedStack, ex: LoadedExercise, source: string, timeoutMs: number, onTrino: boolean): string {
   const hash = crypto.createHash('sha256');
   hash.update(graderFingerprint()).update(source).update(fs.readFileSync(ex.solutionFile)).update(String(timeoutMs));
-  if (engine && ex.def.kind === 'model') hash.update(engine).update(fs.readFileSync(trinoSolutionFile(ex)));
+  if (onTrino && ex.def.kind === 'model') hash.update(TRINO_ENGINE).update(fs.readFileSync(trinoSolutionFile(ex)));
   const compiledCheck = path.join(COMPILED_LABS_DIR, stack.lab.name, 'exercises', ex.id, 'check.js');
   if (fs.existsSync(compiledCheck)) hash.update(fs.readFileSync(compiledCheck));
   for (const d of stack.datasets) hash.update(`${d.seed}/${d.scale}/${d.sql.file}/${fs.statSync(d.sql.file).mtimeMs}`);
@@ -121,7 +121,7 @@ export async function gradeExercise(stack: StartedStack, paths: LabPaths, ex: Lo
   const file = learnerFile(paths, stack.lab, ex);
   if (!fs.existsSync(file)) return runGrade(stack, paths, ex, opts);
   const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
-  const key = gradeFingerprint(stack, ex, fs.readFileSync(file, 'utf8'), timeoutMs, opts.engine);
+  const key = gradeFingerprint(stack, ex, fs.readFileSync(file, 'utf8'), timeoutMs, Boolean(opts.lakehouse));
   const store = path.join(stack.datasets[0]!.cacheDir, 'grades', `${ex.id}.json`);
   if (!opts.fresh) {
     try {
@@ -162,7 +162,7 @@ async function runGrade(stack: StartedStack, paths: LabPaths, ex: LoadedExercise
     checks.push({ name: check.name, ...outcome });
   }
   const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? DEFAULT_TIMEOUT_MS[ex.def.kind];
-  const lakehouse = opts.engine && ex.def.kind === 'model' ? stack.lakehouse : undefined;
+  const lakehouse = ex.def.kind === 'model' ? opts.lakehouse : undefined;
   const runs: RunTarget[] = [];
   try {
     for (const dataset of stack.datasets) runs.push({ dataset, session: await openDatasetSession(lab, dataset) });

@@ -7,19 +7,19 @@ import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { orderModels, parseModel } from '../lab/models.js';
 import { buildModelOnTrino, downloadTableFiles, icebergTable } from '../runtime/docker/lakehouse-models.js';
 import { HIDDEN_SCHEMA_PREFIX } from '../runtime/docker/lakehouse-source.js';
-import type { Dataset, Lakehouse } from '../runtime/runtime.js';
+import type { Dataset, Lakehouse, StartedStack } from '../runtime/runtime.js';
 import { ICEBERG_CATALOG, StartedTrino } from '../services/trino.js';
 import { modelExercises } from './model-runs.js';
 
 /** The engine a lab's models may also be graded on, with its reference in solution/<engine>/. */
 export const TRINO_ENGINE = 'trino';
 
-/** `--engine trino`: models run on the lakehouse stack's Trino (month4 on containers); nothing else has one yet. */
-export function resolveEngine(engine: string | undefined, lab: string, lakehouse: Lakehouse | undefined): typeof TRINO_ENGINE | undefined {
+/** `--engine trino`: the lakehouse stack's Trino to run models on (month4 on containers); nothing else has one yet. */
+export async function resolveEngine(engine: string | undefined, lab: string, stack: StartedStack): Promise<Lakehouse | undefined> {
   if (engine === undefined) return undefined;
   if (engine.toLowerCase() !== TRINO_ENGINE) throw new LabError(`Unknown engine '${engine}'.`, `The one there is: --engine ${TRINO_ENGINE} (month4 on the docker runtime).`);
-  if (!lakehouse) throw new LabError(`${lab} has no Trino on this runtime: --engine trino grades on the lakehouse stack.`, `Run \`lab up ${lab} --runtime docker\` first (month4), or leave out --engine.`);
-  return TRINO_ENGINE;
+  if (!stack.connectLakehouse) throw new LabError(`${lab} has no Trino on this runtime: --engine trino grades on the lakehouse stack.`, `Run \`lab up ${lab} --runtime docker\` first (month4), or leave out --engine.`);
+  return stack.connectLakehouse();
 }
 
 export function trinoSolutionFile(ex: LoadedExercise): string {

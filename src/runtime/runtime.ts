@@ -36,8 +36,11 @@ export interface StartedStack {
   /** The learner's dataset first, then the hidden one graders also use. */
   datasets: Dataset[];
   python?: StartedPythonVenv;
-  /** Lake labs on containers: Trino over the Iceberg catalog (`lab query`, `lab check --engine trino`). */
-  lakehouse?: Lakehouse;
+  /**
+   * Lake labs on containers: connects to Trino over the Iceberg catalog (`lab query`, `--engine trino`).
+   * A function, so commands that never use it (a plain `lab check`) do not wait on the container engine.
+   */
+  connectLakehouse?: () => Promise<Lakehouse>;
 }
 
 /** Trino over an Iceberg catalog whose files live in an object store. */

@@ -1,15 +1,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Scale } from '../../../datasets/ecommerce/generate.js';
+import { LabError } from '../../errors.js';
 import type { LoadedLab } from '../../lab/load.js';
 import type { LabPaths } from '../../paths.js';
 import { consoleOutput, type Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
 import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
 import { startLabPython } from '../lab-python.js';
-import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { type Lakehouse, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { ComposeStack, type StartedComposeStack } from './compose-stack.js';
-import { HIDDEN_SCHEMA_PREFIX, lakehouseHasData, publishLakehouseTables, seedThroughLakehouse } from './lakehouse-source.js';
+import { lakehouseHasData, publishHiddenDataset, seedThroughLakehouse } from './lakehouse-source.js';
 import { seedThroughPostgres, sourceHasData } from './postgres-source.js';
 
 interface DockerSettings {
@@ -65,39 +66,38 @@ export class DockerRuntime implements Runtime {
       seedInto: this.seedInto(lab, services),
     });
     const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
+    const lakehouse = this.lakehouseOf(lab, services);
     // The graders' second seed goes into the catalog too (hidden_bronze), so models can be graded on Trino.
-    if (lab.def.lake && services.has('sql') && services.has('objectStore')) {
-      const marker = path.join(hidden.dir, 'published-to-lakehouse.json');
-      const seeded = fs.readFileSync(path.join(hidden.dir, 'dataset.json'), 'utf8');
-      const current = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === seeded && (await lakehouseHasData(lab, services.trino(), HIDDEN_SCHEMA_PREFIX));
-      if (!current) {
-        await publishLakehouseTables(lab, hidden.dir, services.s3(), services.trino(), { schemaPrefix: HIDDEN_SCHEMA_PREFIX });
-        fs.writeFileSync(marker, seeded);
-      }
-    }
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await python, lakehouse: this.lakehouseOf(lab, services) };
+    if (lakehouse) await publishHiddenDataset(lab, hidden, lakehouse);
+    return { runtime: this.name, lab, datasets: [main, hidden], python: await python, connectLakehouse: lakehouse && (async () => lakehouse) };
   }
 
   private seedInto(lab: LoadedLab, services: StartedComposeStack) {
     if (services.has('oltp')) return seedThroughPostgres(lab, services.postgres());
-    if (lab.def.lake && services.has('objectStore') && services.has('sql')) return seedThroughLakehouse(lab, services.s3(), services.trino());
-    return undefined;
+    const lakehouse = this.lakehouseOf(lab, services);
+    return lakehouse && seedThroughLakehouse(lab, lakehouse);
   }
 
   private async sourceIsEmpty(lab: LoadedLab, services: StartedComposeStack): Promise<boolean> {
     if (services.has('oltp')) return !(await sourceHasData(lab, services.postgres()));
-    if (lab.def.lake && services.has('sql')) return !(await lakehouseHasData(lab, services.trino()));
-    return false;
+    const lakehouse = this.lakehouseOf(lab, services);
+    return lakehouse ? !(await lakehouseHasData(lab, lakehouse.trino)) : false;
   }
 
-  private lakehouseOf(lab: LoadedLab, services: StartedComposeStack) {
+  /** A lake lab's Trino and object store, when its stack runs both. */
+  private lakehouseOf(lab: LoadedLab, services: StartedComposeStack): Lakehouse | undefined {
     return lab.def.lake && services.has('sql') && services.has('objectStore') ? { trino: services.trino(), s3: services.s3() } : undefined;
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
     const data = await attachLabData(this.paths, lab, this.store(lab), opts);
-    const lakehouse = lab.def.lake ? this.lakehouseOf(lab, await this.composeStack(lab.name).attach()) : undefined;
-    return { runtime: this.name, lab, ...data, lakehouse };
+    let connected: Promise<Lakehouse> | undefined;
+    const connectLakehouse = async () => {
+      const lakehouse = this.lakehouseOf(lab, await this.composeStack(lab.name).attach());
+      if (!lakehouse) throw new LabError(`${lab.name}'s stack runs no Trino and object store.`);
+      return lakehouse;
+    };
+    return { runtime: this.name, lab, ...data, connectLakehouse: lab.def.lake ? () => (connected ??= connectLakehouse()) : undefined };
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean; output?: Output }): Promise<void> {

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { LoadedLab } from '../../lab/load.js';
 import { SqlSession } from '../../services/duckdb.js';
-import type { StartedS3 } from '../../services/s3.js';
 import { ICEBERG_CATALOG, type StartedTrino } from '../../services/trino.js';
 import type { SeedInto } from '../dataset-store.js';
+import type { Dataset, Lakehouse } from '../runtime.js';
 
 /** The landing bucket: raw drops, as an operational system exports them. */
 export const LAKE_BUCKET = 'lake';
@@ -46,13 +46,26 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
  * add_files. A plain `lab check` reads the same lake from DuckDB, as on the local runtime;
  * `lab check --engine trino` builds the models on these tables.
  */
-export function seedThroughLakehouse(lab: LoadedLab, s3: StartedS3, trino: StartedTrino): SeedInto {
+export function seedThroughLakehouse(lab: LoadedLab, lakehouse: Lakehouse): SeedInto {
   return async (session, opts) => {
     await lab.def.seed(session, { seed: opts.seed, scale: opts.scale, dir: opts.dir, onTable: () => undefined });
-    for (const bucket of [LAKE_BUCKET, WAREHOUSE_BUCKET]) await s3.ensureBucket(bucket);
-    await s3.uploadDirectory(LAKE_BUCKET, lab.def.lake!(opts.dir));
-    await publishLakehouseTables(lab, opts.dir, s3, trino, { onTable: opts.onTable });
+    await lakehouse.s3.ensureBucket(LAKE_BUCKET);
+    await lakehouse.s3.uploadDirectory(LAKE_BUCKET, lab.def.lake!(opts.dir));
+    await publishLakehouseTables(lab, opts.dir, lakehouse, { onTable: opts.onTable });
   };
+}
+
+/**
+ * The graders' second seed, in the catalog under hidden_bronze; published again whenever that
+ * dataset was re-seeded or the catalog lost it (fresh volumes).
+ */
+export async function publishHiddenDataset(lab: LoadedLab, hidden: Dataset, lakehouse: Lakehouse): Promise<void> {
+  const marker = path.join(hidden.dir, 'published-to-lakehouse.json');
+  const seeded = fs.readFileSync(path.join(hidden.dir, 'dataset.json'), 'utf8');
+  const current = fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === seeded && (await lakehouseHasData(lab, lakehouse.trino, HIDDEN_SCHEMA_PREFIX));
+  if (current) return;
+  await publishLakehouseTables(lab, hidden.dir, lakehouse, { schemaPrefix: HIDDEN_SCHEMA_PREFIX });
+  fs.writeFileSync(marker, seeded);
 }
 
 /**
@@ -60,7 +73,7 @@ export function seedThroughLakehouse(lab: LoadedLab, s3: StartedS3, trino: Start
  * Parquet written by DuckDB into s3://warehouse, added with add_files. `schemaPrefix` keeps a
  * second dataset apart (the hidden seed the graders use lives in hidden_bronze).
  */
-export async function publishLakehouseTables(lab: LoadedLab, datasetDir: string, s3: StartedS3, trino: StartedTrino, opts: { schemaPrefix?: string; onTable?: (table: string, rows: number) => void } = {}): Promise<void> {
+async function publishLakehouseTables(lab: LoadedLab, datasetDir: string, { s3, trino }: Lakehouse, opts: { schemaPrefix?: string; onTable?: (table: string, rows: number) => void } = {}): Promise<void> {
   const prefix = opts.schemaPrefix ?? '';
   const lake = lab.def.lake!(datasetDir);
   await s3.ensureBucket(WAREHOUSE_BUCKET);
