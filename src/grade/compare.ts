@@ -1,4 +1,5 @@
 import type { SqlSession } from '../services/duckdb.js';
+import { quoteIdentifier } from '../sql.js';
 
 export interface CompareOptions {
   /** Columns (optionally `col DESC`) the learner's rows must be sorted by; omitted: any order. */
@@ -36,8 +37,6 @@ function categorize(type: string): Category {
   return 'other';
 }
 
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
-
 async function describe(session: SqlSession, table: string): Promise<Column[]> {
   const rows = await session.queryObjects(`DESCRIBE ${table}`);
   return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type), category: categorize(String(r.column_type)) }));
@@ -52,9 +51,9 @@ function normalized(columns: Column[], expected: Column[], digits: number): stri
   return expected
     .map((e) => {
       const c = columns.find((x) => x.name.toLowerCase() === e.name.toLowerCase())!;
-      if (e.category === 'number') return `round(${q(c.name)}::DOUBLE, ${digits}) AS ${q(e.name)}`;
-      if (e.category === 'time' && /TIMESTAMP/i.test(e.type)) return `${q(c.name)}::TIMESTAMPTZ AS ${q(e.name)}`;
-      return `${q(c.name)} AS ${q(e.name)}`;
+      if (e.category === 'number') return `round(${quoteIdentifier(c.name)}::DOUBLE, ${digits}) AS ${quoteIdentifier(e.name)}`;
+      if (e.category === 'time' && /TIMESTAMP/i.test(e.type)) return `${quoteIdentifier(c.name)}::TIMESTAMPTZ AS ${quoteIdentifier(e.name)}`;
+      return `${quoteIdentifier(c.name)} AS ${quoteIdentifier(e.name)}`;
     })
     .join(', ');
 }
@@ -110,7 +109,7 @@ export async function compareTables(session: SqlSession, learner: string, refere
 
   const gotSql = `SELECT ${normalized(got, expected, digits)} FROM ${learner}`;
   const expSql = `SELECT ${normalized(expected, expected, digits)} FROM ${reference}`;
-  const allCols = expected.map((c) => q(c.name)).join(', ');
+  const allCols = expected.map((c) => quoteIdentifier(c.name)).join(', ');
   // Fast path: equal multisets have equal row counts and equal sums of row hashes; one scan each.
   const digest = (sql: string) => `SELECT count(*) AS n, coalesce(sum(hash(${allCols})::HUGEINT), 0)::VARCHAR AS h FROM (${sql})`;
   const [gotDigest] = await session.queryObjects(digest(gotSql));
@@ -144,7 +143,7 @@ export async function compareTables(session: SqlSession, learner: string, refere
     if (missingCount) parts.push(`${plural(missingCount, 'expected row')} missing`);
     if (extraCount) parts.push(`${plural(extraCount, 'unexpected row')}`);
     const lines = [parts.join('; ')];
-    const key = (opts.key ?? [expected[0]!.name]).map(q);
+    const key = (opts.key ?? [expected[0]!.name]).map(quoteIdentifier);
     const firstMissing = (await session.queryObjects(`SELECT * FROM __missing ORDER BY ${allCols} LIMIT 1`))[0];
     if (firstMissing && extraCount) {
       const cond = key.map((k, i) => `${k} IS NOT DISTINCT FROM (SELECT ${k} FROM __missing ORDER BY ${allCols} LIMIT 1)`).join(' AND ');
@@ -177,9 +176,9 @@ async function checkOrder(session: SqlSession, learner: string, got: Column[], e
     const orderSql = opts.orderBy.map((o) => {
       const [col, dir] = o.trim().split(/\s+/);
       const g = got.find((c) => c.name.toLowerCase() === col!.toLowerCase());
-      return `${q(g?.name ?? col!)} ${dir?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}`;
+      return `${quoteIdentifier(g?.name ?? col!)} ${dir?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}`;
     });
-    const cols = opts.orderBy.map((o) => q(got.find((c) => c.name.toLowerCase() === o.trim().split(/\s+/)[0]!.toLowerCase())?.name ?? o));
+    const cols = opts.orderBy.map((o) => quoteIdentifier(got.find((c) => c.name.toLowerCase() === o.trim().split(/\s+/)[0]!.toLowerCase())?.name ?? o));
     const bad = await session.queryObjects(`
       WITH numbered AS (SELECT *, row_number() OVER () AS __rn FROM ${learner}),
       ranked AS (SELECT *, dense_rank() OVER (ORDER BY ${orderSql.join(', ')}) AS __pos FROM numbered),

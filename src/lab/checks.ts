@@ -1,5 +1,6 @@
 import { compareTables, type CompareOptions } from '../grade/compare.js';
 import type { Check } from './define.js';
+import { quoteIdentifier } from '../sql.js';
 
 export { defineExercise, defineLab } from './define.js';
 
@@ -53,7 +54,6 @@ export function expectNoRowLoops(): Check {
   };
 }
 
-const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 const show = (v: unknown) => (v === null || v === undefined ? 'NULL' : typeof v === 'string' ? `'${v}'` : String(v));
 const showRow = (row: Record<string, unknown>) => '{' + Object.entries(row).map(([k, v]) => `${k}: ${show(v)}`).join(', ') + '}';
 
@@ -83,7 +83,7 @@ export function expectNoRows(name: string, sql: string, meaning: string): Check 
 
 /** Each key appears once: a silver table's promise to everyone downstream. */
 export function expectUniqueKey(columns: string[]): Check {
-  const cols = columns.map(quote).join(', ');
+  const cols = columns.map(quoteIdentifier).join(', ');
   return expectNoRows(
     `unique key (${columns.join(', ')})`,
     `SELECT ${cols}, count(*) AS copies FROM learner GROUP BY ${cols} HAVING count(*) > 1 ORDER BY copies DESC, ${cols}`,
@@ -133,7 +133,7 @@ export function expectIdempotent(): Check {
 
 /** A type-2 slowly changing dimension: one current row per key, validity periods that never overlap and leave no gap. */
 export function expectScd2(opts: { key: string; from: string; to: string; current: string }): Check[] {
-  const [k, f, t, c] = [opts.key, opts.from, opts.to, opts.current].map(quote) as [string, string, string, string];
+  const [k, f, t, c] = [opts.key, opts.from, opts.to, opts.current].map(quoteIdentifier) as [string, string, string, string];
   return [
     expectNoRows(
       `one current row per ${opts.key}`,

@@ -2,12 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { StartedS3 } from '../../services/s3.js';
 import { ICEBERG_CATALOG, type StartedTrino, type TrinoQueryError } from '../../services/trino.js';
-
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+import { quoteIdentifier } from '../../sql.js';
 
 /** The Iceberg table a model writes: `silver.orders` is iceberg."silver"."orders". */
 export function icebergTable(model: { layer: string; table: string }): string {
-  return `${ICEBERG_CATALOG}.${q(model.layer)}.${q(model.table)}`;
+  return `${ICEBERG_CATALOG}.${quoteIdentifier(model.layer)}.${quoteIdentifier(model.table)}`;
 }
 
 /**
@@ -18,7 +17,7 @@ export function icebergTable(model: { layer: string; table: string }): string {
 export async function buildModelOnTrino(trino: StartedTrino, model: { layer: string; table: string; sql: string; partitionBy?: string }): Promise<number> {
   const body = model.sql.replace(/[\s;]+$/, '');
   const props = model.partitionBy ? ` WITH (partitioning = ARRAY['${model.partitionBy}'])` : '';
-  await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(model.layer)}`);
+  await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${quoteIdentifier(model.layer)}`);
   await trino.execute(`CREATE OR REPLACE TABLE ${icebergTable(model)}${props} AS\n${body}`);
   return trino.scalar(`SELECT count(*) FROM ${icebergTable(model)}`);
 }

@@ -6,6 +6,7 @@ import { SqlSession } from '../../services/duckdb.js';
 import { ICEBERG_CATALOG, type StartedTrino } from '../../services/trino.js';
 import type { SeedInto } from '../dataset-store.js';
 import type { Dataset, Lakehouse } from '../runtime.js';
+import { quoteIdentifier } from '../../sql.js';
 
 /** The landing bucket: raw drops, as an operational system exports them. */
 export const LAKE_BUCKET = 'lake';
@@ -36,8 +37,6 @@ export function trinoType(duckType: string): string {
   if (!mapped) throw new Error(`no Trino type for DuckDB's ${duckType}`);
   return mapped;
 }
-
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The lakehouse path of the docker runtime: the lab's generator writes the lake, its raw drops
@@ -85,22 +84,22 @@ async function publishLakehouseTables(lab: LoadedLab, datasetDir: string, { s3, 
       const [schema, name] = table.split('.') as [string, string];
       const columns = (await views.queryObjects(`DESCRIBE ${table}`)) as Array<{ column_name: string; column_type: string }>;
       // Where a row came from, as the object store names it (not this machine's seeding folder).
-      const select = columns.map((c) => (c.column_name === 'file' ? `replace(file, '${lake}/', 's3://${LAKE_BUCKET}/') AS file` : q(c.column_name))).join(', ');
+      const select = columns.map((c) => (c.column_name === 'file' ? `replace(file, '${lake}/', 's3://${LAKE_BUCKET}/') AS file` : quoteIdentifier(c.column_name))).join(', ');
       const parquet = path.join(tmp, `${table}.parquet`);
       await views.run(`COPY (SELECT ${select} FROM ${table}) TO '${parquet}' (FORMAT parquet, COMPRESSION zstd)`);
       const key = `${prefix}${schema}/${name}/import/`;
       await s3.client().fPutObject(WAREHOUSE_BUCKET, `${key}${name}.parquet`, parquet);
 
-      const target = `${ICEBERG_CATALOG}.${q(prefix + schema)}.${q(name)}`;
+      const target = `${ICEBERG_CATALOG}.${quoteIdentifier(prefix + schema)}.${quoteIdentifier(name)}`;
       await trino.execute(
-        `CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(prefix + schema)}`,
+        `CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${quoteIdentifier(prefix + schema)}`,
         `DROP TABLE IF EXISTS ${target}`,
-        `CREATE TABLE ${target} (${columns.map((c) => `${q(c.column_name)} ${trinoType(c.column_type)}`).join(', ')})`,
+        `CREATE TABLE ${target} (${columns.map((c) => `${quoteIdentifier(c.column_name)} ${trinoType(c.column_type)}`).join(', ')})`,
         `ALTER TABLE ${target} EXECUTE add_files(location => 's3://${WAREHOUSE_BUCKET}/${key}', format => 'PARQUET')`,
       );
       opts.onTable?.(table, await trino.scalar(`SELECT count(*) FROM ${target}`));
     }
-    if (!prefix) for (const schema of MODEL_SCHEMAS) await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${q(schema)}`);
+    if (!prefix) for (const schema of MODEL_SCHEMAS) await trino.execute(`CREATE SCHEMA IF NOT EXISTS ${ICEBERG_CATALOG}.${quoteIdentifier(schema)}`);
   } finally {
     views.close();
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -5,6 +5,7 @@ import type { LoadedLab } from '../../lab/load.js';
 import type { SqlSession } from '../../services/duckdb.js';
 import type { StartedPostgres } from '../../services/postgres.js';
 import type { SeedInto } from '../dataset-store.js';
+import { quoteIdentifier } from '../../sql.js';
 
 /** DuckDB column types as Postgres spells them; the round trip keeps every value exact. */
 function postgresType(duckType: string): string {
@@ -15,8 +16,6 @@ function postgresType(duckType: string): string {
   const map: Record<string, string> = { BIGINT: 'bigint', INTEGER: 'integer', SMALLINT: 'smallint', DOUBLE: 'double precision', FLOAT: 'real', BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp' };
   return map[t] ?? 'text';
 }
-
-const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * The operational-source path of the docker runtime: the lab's generator fills DuckDB, the rows
@@ -30,14 +29,14 @@ export function seedThroughPostgres(lab: LoadedLab, postgres: StartedPostgres, s
     try {
       await postgres.withClient(async (client) => {
         await client.query("SET TIME ZONE 'UTC'");
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(schema)}`);
         for (const table of lab.def.tables) {
           const columns = (await session.queryObjects(`DESCRIBE ${table}`)) as Array<{ column_name: string; column_type: string }>;
           const csv = path.join(tmp, `${table}.csv`);
           await session.run(`COPY ${table} TO '${csv}' (FORMAT csv, HEADER true)`);
-          const target = `${q(schema)}.${q(table)}`;
+          const target = `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
           await client.query(`DROP TABLE IF EXISTS ${target} CASCADE`);
-          await client.query(`CREATE TABLE ${target} (${columns.map((c) => `${q(c.column_name)} ${postgresType(c.column_type)}`).join(', ')})`);
+          await client.query(`CREATE TABLE ${target} (${columns.map((c) => `${quoteIdentifier(c.column_name)} ${postgresType(c.column_type)}`).join(', ')})`);
           await postgres.copyIn(client, target, csv);
           await client.query(`ANALYZE ${target}`);
 
@@ -59,7 +58,7 @@ export async function sourceHasData(lab: LoadedLab, postgres: StartedPostgres, s
   const first = lab.def.tables[0];
   if (!first) return true;
   return postgres.withClient(async (client) => {
-    const r = await client.query('SELECT to_regclass($1) AS t', [`${q(schema)}.${q(first)}`]);
+    const r = await client.query('SELECT to_regclass($1) AS t', [`${quoteIdentifier(schema)}.${quoteIdentifier(first)}`]);
     return r.rows[0]?.t !== null;
   });
 }
