@@ -86,7 +86,7 @@ async function queryLakehouse(ctx: CommandContext, trino: StartedTrino, body: st
     const e = err as TrinoQueryError;
     // Trino says "line L:C: …"; the place goes last, as the DuckDB path says it.
     const where = e.line ? ` (line ${e.line}, column ${e.column})` : '';
-    throw new LabError(`Trino: ${e.message.replace(/^line \d+:\d+: /, '')}${where}`, 'Fix the query and run it again; `lab query <lab> "SHOW TABLES FROM bronze"` lists the tables.');
+    throw new LabError(`Trino: ${e.reason}${where}`, 'Fix the query and run it again; `lab query <lab> "SHOW TABLES FROM bronze"` lists the tables.');
   }
   const more = result.rows.length > limit;
   result.rows = result.rows.slice(0, limit);

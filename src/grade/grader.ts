@@ -254,6 +254,11 @@ async function runModel(lab: LoadedLab, ex: LoadedExercise, target: RunTarget, r
   }
 }
 
+/** Files Trino wrote as a temp table; its files hold the partition column too (not only their folder names). */
+function loadTrinoFiles(session: SqlSession, table: string, dir: string): Promise<void> {
+  return session.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = false, union_by_name = true)`);
+}
+
 /** A statement on Trino (a coordinator, HTTP polling, files into MinIO) may take this many times DuckDB's limit. */
 const TRINO_SLOWER = 3;
 
@@ -280,7 +285,7 @@ async function runModelOnTrino(ex: LoadedExercise, target: RunTarget, run: Solut
   if (!fs.existsSync(output.dir) || !(fs.readdirSync(output.dir, { recursive: true }) as string[]).some((f) => f.endsWith('.parquet'))) {
     throw new SolutionFailure(`${run.rel}: the model ran on Trino but gave no rows`);
   }
-  await target.session.run(`CREATE OR REPLACE TEMP TABLE ${run.table} AS SELECT * FROM read_parquet('${output.dir}/**/*.parquet', hive_partitioning = false, union_by_name = true)`);
+  await loadTrinoFiles(target.session, run.table, output.dir);
   target.output = output;
   target.rerun = () => build(`${(target.scratch ?? []).length}`);
   target.incrementalRun = async () => ({ passed: true, message: 'not run on Trino (its dialect has no getvariable): a check without --engine grades the incremental run, on DuckDB' });
@@ -312,7 +317,7 @@ async function materializeReferences(stack: StartedStack, ex: LoadedExercise, ta
       const dir = path.join(t.dataset.cacheDir, 'runs', `${ex.id}-trino-reference-${process.pid}`);
       (t.scratch ??= []).push(dir);
       await trinoReferenceFiles(ex, t.dataset, lakehouse, dir);
-      await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${dir}/**/*.parquet', hive_partitioning = false, union_by_name = true)`);
+      await loadTrinoFiles(t.session, 'reference', dir);
       await useReferenceUpstream(t.session, stack.lab, await referenceLake(stack.lab, t.dataset), name);
     }
     return;

@@ -5,7 +5,7 @@ import { LabError } from '../errors.js';
 import type { ModelOutput } from '../lab/define.js';
 import type { LoadedExercise, LoadedLab } from '../lab/load.js';
 import { orderModels, parseModel } from '../lab/models.js';
-import { buildModelOnTrino, downloadTableFiles, icebergTable } from '../runtime/docker/lakehouse-models.js';
+import { buildModelOnTrino, downloadTableFiles } from '../runtime/docker/lakehouse-models.js';
 import { HIDDEN_SCHEMA_PREFIX } from '../runtime/docker/lakehouse-source.js';
 import type { Dataset, Lakehouse, StartedStack } from '../runtime/runtime.js';
 import { ICEBERG_CATALOG, StartedTrino } from '../services/trino.js';
@@ -95,7 +95,7 @@ export async function ensureTrinoReference(lab: LoadedLab, dataset: Dataset, lak
 /** The reference model's table for this exercise, as the files Trino wrote, copied into `dir`. */
 export async function trinoReferenceFiles(ex: LoadedExercise, dataset: Dataset, lakehouse: Lakehouse, dir: string): Promise<void> {
   const model = parseModel(trinoSolutionFile(ex));
-  await downloadTableFiles(lakehouse.trino, lakehouse.s3, icebergTable({ layer: schemasOf(dataset)[model.layer], table: model.table }), dir);
+  await downloadTableFiles(lakehouse.trino, lakehouse.s3, { layer: schemasOf(dataset)[model.layer], table: model.table }, dir);
 }
 
 /**
@@ -109,6 +109,6 @@ export async function runLearnerModelOnTrino(dataset: Dataset, lakehouse: Lakeho
   // Trino stops the statement itself (EXCEEDED_TIME_LIMIT), so nothing keeps running after the grade.
   const trino = new StartedTrino({ ...lakehouse.trino.connection, session: { query_max_run_time: `${Math.ceil(timeoutMs / 1000)}s` } });
   await buildModelOnTrino(trino, { ...target, sql: renameSchemas(model.sql, names), partitionBy: model.partitionBy });
-  await downloadTableFiles(lakehouse.trino, lakehouse.s3, icebergTable(target), dir);
+  await downloadTableFiles(lakehouse.trino, lakehouse.s3, target, dir);
   return { dir, partitionBy: model.partitionBy };
 }

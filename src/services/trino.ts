@@ -31,6 +31,11 @@ export class TrinoQueryError extends Error {
   ) {
     super(message);
   }
+
+  /** The message without Trino's "line L:C: " prefix, for callers that say the place themselves. */
+  get reason(): string {
+    return this.message.replace(/^line \d+:\d+: /, '');
+  }
 }
 
 function client(conn: TrinoConnection): Trino {

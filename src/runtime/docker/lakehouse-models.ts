@@ -5,7 +5,7 @@ import { ICEBERG_CATALOG, type StartedTrino, type TrinoQueryError } from '../../
 import { quoteIdentifier } from '../../sql.js';
 
 /** The Iceberg table a model writes: `silver.orders` is iceberg."silver"."orders". */
-export function icebergTable(model: { layer: string; table: string }): string {
+function icebergTable(model: { layer: string; table: string }): string {
   return `${ICEBERG_CATALOG}.${quoteIdentifier(model.layer)}.${quoteIdentifier(model.table)}`;
 }
 
@@ -26,15 +26,15 @@ export async function buildModelOnTrino(trino: StartedTrino, model: { layer: str
 export function modelErrorMessage(rel: string, err: TrinoQueryError): string {
   // Line 1 of the statement is the runner's CREATE TABLE … AS: the model starts on line 2.
   const at = err.line && err.line > 1 ? `:${err.line - 1}` : '';
-  return `${rel}${at}: Trino: ${err.message.replace(/^line \d+:\d+: /, '')}`;
+  return `${rel}${at}: Trino: ${err.reason}`;
 }
 
 /**
  * Copies the data files of an Iceberg table's current snapshot from the object store into `dir`,
  * keeping the partition folders Trino wrote (order_date=2024-01-01/…): the very files, for DuckDB to read.
  */
-export async function downloadTableFiles(trino: StartedTrino, s3: StartedS3, table: string, dir: string): Promise<string[]> {
-  const { rows } = await trino.query(`SELECT file_path FROM ${table.replace(/"?([a-z_]+)"?$/, '"$1$files"')}`);
+export async function downloadTableFiles(trino: StartedTrino, s3: StartedS3, table: { layer: string; table: string }, dir: string): Promise<string[]> {
+  const { rows } = await trino.query(`SELECT file_path FROM ${icebergTable({ layer: table.layer, table: `${table.table}$files` })}`);
   const client = s3.client();
   const files: string[] = [];
   for (const [filePath] of rows as Array<[string]>) {

@@ -13,7 +13,7 @@ import { bronzeViews } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
 import { probeS3Store, StartedS3 } from '../../../src/services/s3.js';
 import { StartedTrino } from '../../../src/services/trino.js';
-import { buildModelOnTrino, downloadTableFiles, icebergTable } from '../../../src/runtime/docker/lakehouse-models.js';
+import { buildModelOnTrino, downloadTableFiles } from '../../../src/runtime/docker/lakehouse-models.js';
 import { orderModels, parseModel } from '../../../src/lab/models.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
@@ -378,7 +378,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     for (const model of trinoPipeline) {
       const rows = await buildModelOnTrino(trino, model);
       const dir = path.join(cwd, 'trino-files', model.name);
-      const files = await downloadTableFiles(trino, s3, icebergTable(model), dir);
+      const files = await downloadTableFiles(trino, s3, model, dir);
       if (model.partitionBy) expect(files.every((f) => path.relative(dir, f).startsWith(`${model.partitionBy}=`)), model.name).toBe(true);
       const read = (d: string) => `read_parquet('${d}/**/*.parquet', hive_partitioning = false)`;
       const columns = (await compare.queryObjects(`DESCRIBE SELECT * FROM ${read(path.join(duckdbPipeline, model.layer, model.table))}`)).map((c) => `"${String(c.column_name)}"`).join(', ');
