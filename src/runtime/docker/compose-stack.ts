@@ -12,7 +12,7 @@ import { probeS3Store, S3_PORT, StartedS3 } from '../../services/s3.js';
 import { formatMs, type Output } from '../../ui/output.js';
 import { loadComposeFile, type ComposeService, type ComposeStackFile } from './compose-file.js';
 import { requireComposeCli, runCompose, type ComposeCli } from './compose-cli.js';
-import { ensureCredentials, readCredentials, requiredVariables, saveSettings, settingVariables } from './credentials.js';
+import { ensureCredentials, readEnvFile, requiredVariables, saveSettings, settingVariables } from './credentials.js';
 import { connectEngine, type ConnectedEngine } from './engine.js';
 import { writeLocalImagesOverride } from './images.js';
 import { preflight } from './preflight.js';
@@ -61,7 +61,7 @@ export class ComposeStack {
     const text = fs.readFileSync(loadComposeFile(this.lab).file, 'utf8');
     const credentials = ensureCredentials(path.join(this.opts.dir, 'credentials.env'), requiredVariables(text));
     // Ports chosen at `up` stick to the lab; a variable set now still wins.
-    const env = { ...readCredentials(this.settingsFile()), ...base, ...engine.composeEnv(), ...credentials };
+    const env = { ...readEnvFile(this.settingsFile()), ...base, ...engine.composeEnv(), ...credentials };
     const full = loadComposeFile(this.lab, env);
     const only = this.opts.services;
     const stack = only?.length ? { ...full, services: full.services.filter((s) => only.includes(s.name)) } : full;

@@ -27,7 +27,7 @@ export function saveSettings(file: string, variables: string[], env: Record<stri
  * Generated once; clients read them from here, and they never appear in compose files or logs.
  */
 export function ensureCredentials(file: string, variables: string[]): Record<string, string> {
-  const existing = readCredentials(file);
+  const existing = readEnvFile(file);
   const values = { ...existing };
   for (const name of variables) values[name] ??= crypto.randomBytes(18).toString('base64url');
   if (Object.keys(values).length !== Object.keys(existing).length || !fs.existsSync(file)) {
@@ -39,7 +39,8 @@ export function ensureCredentials(file: string, variables: string[]): Record<str
   return values;
 }
 
-export function readCredentials(file: string): Record<string, string> {
+/** `KEY=value` lines of a file the runner wrote (credentials.env, settings.env); missing: none. */
+export function readEnvFile(file: string): Record<string, string> {
   if (!fs.existsSync(file)) return {};
   const values: Record<string, string> = {};
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
