@@ -143,47 +143,64 @@ async function buildBase(engine: ConnectedEngine, output: Output, suite: string)
 async function prepareContext(recipe: string, output: Output): Promise<string> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `lab-image-${recipe}-`));
   fs.cpSync(path.join(IMAGES_DIR, recipe), ctx, { recursive: true });
-  const goInstall = path.join(ctx, 'go-install');
-  if (fs.existsSync(goInstall)) {
-    for (const spec of fs.readFileSync(goInstall, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
-      const done = output.progress().start(`${recipe}: go install ${spec} (from the Go module proxy; a few minutes the first time)`);
-      try {
-        await execFileAsync('go', ['install', spec], { cwd: ctx, env: { ...process.env, GOBIN: path.join(ctx, 'bin'), CGO_ENABLED: '0', GOFLAGS: '-mod=mod' }, maxBuffer: 64 * 1024 * 1024 });
-      } catch (err) {
-        fs.rmSync(ctx, { recursive: true, force: true });
-        const e = err as NodeJS.ErrnoException & { stderr?: string };
-        if (e.code === 'ENOENT') throw new LabError(`Go is needed to build the ${recipe} image (go install ${spec}).`, 'Install Go 1.24+ (https://go.dev/dl or `apt-get install golang`).');
-        throw new LabError(`go install ${spec} failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-2).join(' ')}`, 'Check that the Go module proxy is reachable (GOPROXY).');
+  try {
+    const goInstall = path.join(ctx, 'go-install');
+    if (fs.existsSync(goInstall)) {
+      for (const spec of fs.readFileSync(goInstall, 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'))) {
+        await fetchStep(output, `${recipe}: go install ${spec} (from the Go module proxy; a few minutes the first time)`, 'go', ['install', spec], {
+          cwd: ctx,
+          env: { ...process.env, GOBIN: path.join(ctx, 'bin'), CGO_ENABLED: '0', GOFLAGS: '-mod=mod' },
+          missing: [`Go is needed to build the ${recipe} image (go install ${spec}).`, 'Install Go 1.24+ (https://go.dev/dl or `apt-get install golang`).'],
+          failed: [`go install ${spec} failed`, 'Check that the Go module proxy is reachable (GOPROXY).'],
+        });
       }
-      done();
     }
-  }
-  const pipWheels = path.join(ctx, 'pip-wheels');
-  if (fs.existsSync(pipWheels)) {
-    // Fetched here, not in the build: this machine's pip settings (index, proxy, certificates) apply.
-    const done = output.progress().start(`${recipe}: Python wheels from PyPI`);
-    try {
-      await execFileAsync(systemPython(), ['-m', 'pip', 'wheel', '--disable-pip-version-check', '--wheel-dir', path.join(ctx, 'wheels'), '-r', pipWheels], { cwd: ctx, maxBuffer: 64 * 1024 * 1024 });
-    } catch (err) {
-      fs.rmSync(ctx, { recursive: true, force: true });
-      const e = err as NodeJS.ErrnoException & { stderr?: string };
-      throw new LabError(`Fetching the ${recipe} image's Python packages failed: ${(e.stderr ?? e.message).trim().split('\n').slice(-2).join(' ')}`, 'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror).');
+    const pipWheels = path.join(ctx, 'pip-wheels');
+    if (fs.existsSync(pipWheels)) {
+      // Fetched here, not in the build: this machine's pip settings (index, proxy, certificates) apply.
+      const wheels = path.join(ctx, 'wheels');
+      await fetchStep(output, `${recipe}: Python wheels from PyPI`, systemPython(), ['-m', 'pip', 'wheel', '--disable-pip-version-check', '--wheel-dir', wheels, '-r', pipWheels], {
+        cwd: ctx,
+        missing: [`Python is needed to fetch the ${recipe} image's packages.`, 'Install Python 3 with pip, or point LAB_PYTHON at one.'],
+        failed: [`Fetching the ${recipe} image's Python packages failed`, 'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror).'],
+        summary: () => `${fs.readdirSync(wheels).length} wheels`,
+      });
     }
-    done(`${fs.readdirSync(path.join(ctx, 'wheels')).length} wheels`);
-  }
-  if (fs.existsSync(path.join(ctx, 'pom.xml'))) {
-    const done = output.progress().start(`${recipe}: jars from Maven Central`);
-    try {
-      await execFileAsync('mvn', ['-q', '-B', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${path.join(ctx, 'libs')}`], { cwd: ctx, maxBuffer: 64 * 1024 * 1024 });
-    } catch (err) {
-      fs.rmSync(ctx, { recursive: true, force: true });
-      const e = err as NodeJS.ErrnoException & { stdout?: string };
-      if (e.code === 'ENOENT') throw new LabError(`Maven (mvn) is needed to fetch the ${recipe} image's jars.`, 'Install it: `apt-get install maven` (and a JDK).');
-      throw new LabError(`Fetching the ${recipe} image's jars from Maven Central failed: ${(e.stdout ?? e.message).trim().split('\n').slice(-3).join(' ')}`, 'Check that Maven Central is reachable (a proxy in ~/.m2/settings.xml?).');
+    if (fs.existsSync(path.join(ctx, 'pom.xml'))) {
+      const libs = path.join(ctx, 'libs');
+      await fetchStep(output, `${recipe}: jars from Maven Central`, 'mvn', ['-q', '-B', 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${libs}`], {
+        cwd: ctx,
+        missing: [`Maven (mvn) is needed to fetch the ${recipe} image's jars.`, 'Install it: `apt-get install maven` (and a JDK).'],
+        failed: [`Fetching the ${recipe} image's jars from Maven Central failed`, 'Check that Maven Central is reachable (a proxy in ~/.m2/settings.xml?).'],
+        summary: () => `${fs.readdirSync(libs).length} jars`,
+      });
     }
-    done(`${fs.readdirSync(path.join(ctx, 'libs')).length} jars`);
+    return ctx;
+  } catch (err) {
+    fs.rmSync(ctx, { recursive: true, force: true });
+    throw err;
   }
-  return ctx;
+}
+
+/** Runs one fetch of a build context with progress; a missing tool or a failure is one line with its fix. */
+async function fetchStep(
+  output: Output,
+  label: string,
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; missing: [string, string]; failed: [string, string]; summary?: () => string },
+): Promise<void> {
+  const done = output.progress().start(label);
+  try {
+    await execFileAsync(cmd, args, { cwd: opts.cwd, env: opts.env, maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+    if (e.code === 'ENOENT') throw new LabError(...opts.missing);
+    // Maven reports on stdout, go and pip on stderr.
+    const said = (e.stderr?.trim() || e.stdout?.trim() || e.message).split('\n').slice(-3).join(' ');
+    throw new LabError(`${opts.failed[0]}: ${said}`, opts.failed[1]);
+  }
+  done(opts.summary?.());
 }
 
 /** Builds (once) every local image a stack needs; images already built from the same recipe are reused. */
