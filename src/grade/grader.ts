@@ -309,25 +309,21 @@ async function incrementalRun(lab: LoadedLab, ex: LoadedExercise, target: RunTar
 
 /** Reference results are cached per dataset and solution content: only the learner's code runs each time. */
 async function materializeReferences(stack: StartedStack, ex: LoadedExercise, targets: RunTarget[], lakehouse?: Lakehouse): Promise<void> {
-  if (ex.def.kind === 'model' && lakehouse) {
-    // Trino's reference pipeline, built once per dataset; upstream checks still read DuckDB's (the same rows, tested).
-    const name = parseModel(ex.solutionFile, '').name;
-    for (const t of targets) {
-      await ensureTrinoReference(stack.lab, t.dataset, lakehouse);
-      const dir = path.join(t.dataset.cacheDir, 'runs', `${ex.id}-trino-reference-${process.pid}`);
-      (t.scratch ??= []).push(dir);
-      await trinoReferenceFiles(ex, t.dataset, lakehouse, dir);
-      await loadTrinoFiles(t.session, 'reference', dir);
-      await useReferenceUpstream(t.session, stack.lab, await referenceLake(stack.lab, t.dataset), name);
-    }
-    return;
-  }
   if (ex.def.kind === 'model') {
     // The whole reference pipeline is built once per dataset; this model's table is read from it.
+    // On Trino, Trino's reference pipeline; upstream checks still read DuckDB's (the same rows, tested).
     const name = parseModel(ex.solutionFile, '').name;
     for (const t of targets) {
       const lake = await referenceLake(stack.lab, t.dataset);
-      await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${modelDir(lake, name)}/**/*.parquet', hive_partitioning = true, union_by_name = true)`);
+      if (lakehouse) {
+        await ensureTrinoReference(stack.lab, t.dataset, lakehouse);
+        const dir = path.join(t.dataset.cacheDir, 'runs', `${ex.id}-trino-reference-${process.pid}`);
+        (t.scratch ??= []).push(dir);
+        await trinoReferenceFiles(ex, t.dataset, lakehouse, dir);
+        await loadTrinoFiles(t.session, 'reference', dir);
+      } else {
+        await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet('${modelDir(lake, name)}/**/*.parquet', hive_partitioning = true, union_by_name = true)`);
+      }
       await useReferenceUpstream(t.session, stack.lab, lake, name);
     }
     return;
