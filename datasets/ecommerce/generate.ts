@@ -8,17 +8,14 @@
  * 10^7 rows are generated in seconds, vectorized, with no row loop in JavaScript.
  */
 
-export const SCALES = {
+import type { Scale } from '../../src/lab/scale.js';
+
+/** Orders at each scale. */
+export const SCALES: Record<Scale, number> = {
   small: 10_000,
   medium: 1_000_000,
   large: 10_000_000,
-} as const;
-
-export type Scale = keyof typeof SCALES;
-
-export function isScale(value: string): value is Scale {
-  return Object.hasOwn(SCALES, value);
-}
+};
 
 export interface DatasetSize {
   orders: number;

@@ -15,7 +15,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetSize, ecommerceStatements, SCALES, type DatasetSize, type Scale } from '../ecommerce/generate.js';
+import { datasetSize, ecommerceStatements, SCALES, type DatasetSize } from '../ecommerce/generate.js';
+import type { Scale } from '../../src/lab/scale.js';
 import type { SqlSession } from '../../src/services/duckdb.js';
 
 /** The day the orders export changed shape. */
@@ -47,6 +48,23 @@ export function incomingDay(lakeDir: string): string | undefined {
   const dir = bronzeDir(lakeDir, 'orders', 'incoming');
   if (!fs.existsSync(dir)) return undefined;
   return fs.readdirSync(dir).map((d) => /^dt=(\d{4}-\d\d-\d\d)$/.exec(d)?.[1]).find(Boolean);
+}
+
+/** Moves the waiting drop from incoming/ into bronze, as the nightly export lands it; says how many lines of what landed. */
+export function landIncoming(lakeDir: string): string[] {
+  const day = incomingDay(lakeDir);
+  if (!day) return [];
+  const landed: string[] = [];
+  for (const source of BRONZE_SOURCES) {
+    const from = path.join(bronzeDir(lakeDir, source, 'incoming'), `dt=${day}`);
+    if (!fs.existsSync(from)) continue;
+    const to = path.join(bronzeDir(lakeDir, source), `dt=${day}`);
+    fs.renameSync(from, to);
+    const lines = fs.readdirSync(to).reduce((n, f) => n + fs.readFileSync(path.join(to, f), 'utf8').split('\n').filter(Boolean).length, 0);
+    landed.push(`${lines.toLocaleString('en-US')} ${source.replace('_', ' ')}`);
+  }
+  fs.rmSync(path.join(lakeDir, 'incoming'), { recursive: true, force: true });
+  return landed;
 }
 
 /** Writes the partitioned drops with DuckDB: one COPY per source, partitioned by day. */

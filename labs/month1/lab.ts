@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import { ECOMMERCE_TABLES, ecommerceStatements } from '../../datasets/ecommerce/generate.js';
 import { defineLab } from '../../src/lab/define.js';
+import { tablesThroughPostgres } from '../../src/runtime/seed/postgres.js';
 
 export default defineLab({
   name: 'month1',
   title: 'Python for data and advanced SQL',
   summary: 'Window functions, CTEs and vectorized pandas/polars on a messy e-commerce dataset.',
-  roles: ['sql', 'python'],
+  roles: ['sql', 'python', 'oltp'],
   sqlEngine: { local: 'DuckDB', docker: 'DuckDB' },
   needs: { python: true, memoryGiB: 2 },
   tables: ECOMMERCE_TABLES,
@@ -22,4 +23,6 @@ export default defineLab({
       }
     }
   },
+  // On a stack with Postgres, the shop's rows live there (the operational source) and the dataset is extracted from it.
+  seedsInto: { oltp: tablesThroughPostgres(ECOMMERCE_TABLES) },
 });

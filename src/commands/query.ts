@@ -1,10 +1,11 @@
 import fs from 'node:fs';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
-import { openDatasetSession } from '../grade/model-runs.js';
 import { loadLab } from '../lab/load.js';
+import { openDatasetSession } from '../runtime/dataset-session.js';
 import { QueryTimeoutError } from '../services/duckdb.js';
 import type { StartedTrino, TrinoQueryError } from '../services/trino.js';
+import { trimStatement } from '../sql.js';
 import { formatMs } from '../ui/output.js';
 import { attachStack, type CommandContext } from './context.js';
 
@@ -28,8 +29,9 @@ export async function queryCommand(ctx: CommandContext, labName: string, sqlArg:
   const limit = flags.limit ? Number(flags.limit) : DEFAULT_LIMIT;
   if (!Number.isInteger(limit) || limit < 1) throw new LabError(`Invalid limit '${flags.limit}'.`, 'Give a whole number of rows, e.g. --limit 50.');
   const { stack } = await attachStack(ctx, lab);
-  const body = sql.replace(/[\s;]+$/, '');
-  if (stack.connectLakehouse) return queryLakehouse(ctx, (await stack.connectLakehouse()).trino, body, limit, flags.json);
+  const body = trimStatement(sql);
+  // Where the lab's SQL engine is a query engine over the lake (Trino on the lakehouse stack), the query runs there.
+  if (stack.has('queryEngine')) return queryLakehouse(ctx, await stack.service('queryEngine'), body, limit, flags.json);
   const session = await openDatasetSession(lab, stack.datasets[0]!);
   const t0 = performance.now();
   try {

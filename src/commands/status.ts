@@ -22,7 +22,7 @@ export async function statusCommand(ctx: CommandContext, labName: string | undef
     ctx.output.result(`${pc.bold(name)}  ${badge}  ${labState.runtime} runtime · seed ${labState.seed} (${labState.scale}) · ${progress}`);
     for (const s of await (await getRuntime(labState.runtime, ctx.paths)).status(lab)) {
       const mark = s.state === 'ready' ? pc.green('●') : pc.red('○');
-      ctx.output.result(`  ${mark} ${s.service.padEnd(22)} ${s.role.padEnd(8)} ${s.state.padEnd(8)} ${pc.dim(s.detail)}`);
+      ctx.output.result(`  ${mark} ${s.service.padEnd(22)} ${s.role.padEnd(12)} ${s.state.padEnd(8)} ${pc.dim(s.detail)}`);
     }
   }
   return 0;

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { isScale, type Scale } from '../../datasets/ecommerce/generate.js';
+import { isScale, type Scale } from '../lab/scale.js';
 import { LabError } from '../errors.js';
 import { loadLab } from '../lab/load.js';
 import { chooseRuntimeName, getRuntime } from '../runtime/select.js';

@@ -1,8 +1,9 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Scale } from '../../datasets/ecommerce/generate.js';
 import { LabError } from '../errors.js';
 import type { LoadedLab } from '../lab/load.js';
+import type { Scale } from '../lab/scale.js';
 import { DuckDbDatabase, type SqlSession } from '../services/duckdb.js';
 import { formatCount, formatRate, type Output } from '../ui/output.js';
 import type { Dataset } from './runtime.js';
@@ -20,6 +21,9 @@ export interface DatasetRequest {
   scale: Scale;
   hidden: boolean;
 }
+
+/** Caches of an older revision of the data, untouched this long, are removed when a dataset is opened. */
+const STALE_CACHE_MS = 10 * 60_000;
 
 /**
  * Fills a fresh DuckDB session with the lab's tables. The default runs the lab's generator;
@@ -51,30 +55,35 @@ export class DatasetStore {
     return hidden ? 'the hidden seed' : `seed ${seed} (${scale})`;
   }
 
-  async open(lab: LoadedLab, opts: DatasetRequest): Promise<Dataset> {
-    const dir = this.dir(opts.hidden);
+  /** Whether this seed and scale are seeded, by this version of the lab. */
+  isFresh(lab: LoadedLab, req: DatasetRequest): boolean {
+    const dir = this.dir(req.hidden);
     const marker = readMarker(dir);
-    if (!marker || marker.seed !== opts.seed || marker.scale !== opts.scale) {
-      throw new LabError(`${lab.name} has no data for ${this.label(opts.seed, opts.scale, opts.hidden)}.`, `Run \`lab up ${lab.name}\` (or \`lab reset ${lab.name}\`) to seed it.`);
+    return Boolean(marker && marker.seed === req.seed && marker.scale === req.scale && marker.version === lab.def.datasetVersion(req.seed, req.scale) && fs.existsSync(path.join(dir, 'lab.duckdb')));
+  }
+
+  async open(lab: LoadedLab, req: DatasetRequest): Promise<Dataset> {
+    const dir = this.dir(req.hidden);
+    const marker = readMarker(dir);
+    if (!marker || marker.seed !== req.seed || marker.scale !== req.scale) {
+      throw new LabError(`${lab.name} has no data for ${this.label(req.seed, req.scale, req.hidden)}.`, `Run \`lab up ${lab.name}\` (or \`lab reset ${lab.name}\`) to seed it.`);
     }
-    if (marker.version !== lab.def.datasetVersion(opts.seed, opts.scale)) {
+    if (marker.version !== lab.def.datasetVersion(req.seed, req.scale)) {
       throw new LabError(`${lab.name}'s data was seeded by an older version of the lab.`, `Run \`lab reset ${lab.name}\` to seed it again (your files are kept).`);
     }
     const sql = await new DuckDbDatabase(path.join(dir, 'lab.duckdb')).start({ readOnly: true });
-    return { label: this.label(opts.seed, opts.scale, opts.hidden), hidden: opts.hidden, seed: opts.seed, scale: opts.scale, sql, cacheDir: path.join(dir, 'cache'), dir };
+    const revision = datasetRevision(lab, dir);
+    pruneCaches(path.join(dir, 'cache'), revision);
+    return { label: this.label(req.seed, req.scale, req.hidden), hidden: req.hidden, seed: req.seed, scale: req.scale, sql, revision, cacheDir: path.join(dir, 'cache', revision), dir };
   }
 
-  /** Seeds into a fresh file and swaps it in, so a failed seed never leaves half a dataset. */
-  async ensure(
-    lab: LoadedLab,
-    opts: DatasetRequest & { reseed?: boolean; output: Output; seedInto?: SeedInto },
-  ): Promise<Dataset> {
-    const dir = this.dir(opts.hidden);
-    const marker = readMarker(dir);
-    const fresh = marker && marker.seed === opts.seed && marker.scale === opts.scale && marker.version === lab.def.datasetVersion(opts.seed, opts.scale) && fs.existsSync(path.join(dir, 'lab.duckdb'));
-    if (fresh && !opts.reseed) {
-      opts.output.progress().start(`${opts.hidden ? 'hidden dataset' : 'dataset'} already seeded`)(`${this.label(opts.seed, opts.scale, opts.hidden)}, ${formatCount(sum(marker.rows))} rows`);
-      return this.open(lab, opts);
+  /** Seeds into a fresh folder and swaps it in, so a failed seed never leaves half a dataset. */
+  async ensure(lab: LoadedLab, req: DatasetRequest & { reseed?: boolean; output: Output; seedInto?: SeedInto }): Promise<Dataset> {
+    const dir = this.dir(req.hidden);
+    if (this.isFresh(lab, req) && !req.reseed) {
+      const marker = readMarker(dir)!;
+      req.output.progress().start(`${req.hidden ? 'hidden dataset' : 'dataset'} already seeded`)(`${this.label(req.seed, req.scale, req.hidden)}, ${formatCount(sum(marker.rows))} rows`);
+      return this.open(lab, req);
     }
     const tmpDir = `${dir}.seeding-${process.pid}`;
     fs.rmSync(tmpDir, { recursive: true, force: true });
@@ -82,13 +91,13 @@ export class DatasetStore {
     const db = await new DuckDbDatabase(path.join(tmpDir, 'lab.duckdb')).start({ create: true });
     const session = await db.session({ write: true });
     const rows: Record<string, number> = {};
-    const bar = opts.output.progress().bar(opts.hidden ? 'seeding hidden dataset' : `seeding ${opts.scale} dataset (seed ${opts.seed})`, lab.def.tables.length);
+    const bar = req.output.progress().bar(req.hidden ? 'seeding hidden dataset' : `seeding ${req.scale} dataset (seed ${req.seed})`, lab.def.tables.length);
     const t0 = performance.now();
     try {
-      const seedInto: SeedInto = opts.seedInto ?? ((s, o) => lab.def.seed(s, o));
+      const seedInto: SeedInto = req.seedInto ?? ((s, o) => lab.def.seed(s, o));
       await seedInto(session, {
-        seed: opts.seed,
-        scale: opts.scale,
+        seed: req.seed,
+        scale: req.scale,
         dir: tmpDir,
         onTable: (table, n) => {
           rows[table] = n;
@@ -105,10 +114,41 @@ export class DatasetStore {
     session.close();
     const total = sum(rows);
     bar.stop(`${formatCount(total)} rows, ${formatRate(total, performance.now() - t0)}`);
-    writeMarker(tmpDir, { seed: opts.seed, scale: opts.scale, version: lab.def.datasetVersion(opts.seed, opts.scale), seededAt: new Date().toISOString(), rows });
+    writeMarker(tmpDir, { seed: req.seed, scale: req.scale, version: lab.def.datasetVersion(req.seed, req.scale), seededAt: new Date().toISOString(), rows });
     fs.rmSync(dir, { recursive: true, force: true });
     fs.renameSync(tmpDir, dir);
-    return this.open(lab, opts);
+    return this.open(lab, req);
+  }
+}
+
+/**
+ * The data's revision: its seeding marker and the files of the lab's data folders (names, sizes,
+ * times). A landed drop or a reseed is a new revision, so no cache needs deleting by hand.
+ */
+export function datasetRevision(lab: LoadedLab, dir: string): string {
+  const hash = crypto.createHash('sha256').update(fs.readFileSync(path.join(dir, 'dataset.json')));
+  for (const folder of lab.def.dataFolders?.(dir) ?? []) {
+    if (!fs.existsSync(folder)) continue;
+    hash.update(`\n${path.relative(dir, folder)}`);
+    for (const f of (fs.readdirSync(folder, { recursive: true }) as string[]).sort()) {
+      const st = fs.statSync(path.join(folder, f));
+      if (st.isFile()) hash.update(`\n${f}:${st.size}:${st.mtimeMs}`);
+    }
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+/** Caches of other revisions (and of the layout before revisions) that nothing touched for a while. */
+function pruneCaches(cacheRoot: string, current: string): void {
+  if (!fs.existsSync(cacheRoot)) return;
+  for (const entry of fs.readdirSync(cacheRoot)) {
+    if (entry === current) continue;
+    const full = path.join(cacheRoot, entry);
+    try {
+      if (Date.now() - fs.statSync(full).mtimeMs > STALE_CACHE_MS) fs.rmSync(full, { recursive: true, force: true });
+    } catch {
+      // another process pruned it first
+    }
   }
 }
 

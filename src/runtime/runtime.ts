@@ -1,11 +1,10 @@
-import type { Scale } from '../../datasets/ecommerce/generate.js';
 import type { RuntimeName } from '../lab/define.js';
 import type { LoadedLab } from '../lab/load.js';
+import type { Scale } from '../lab/scale.js';
 import type { StartedDuckDb } from '../services/duckdb.js';
-import type { StartedPythonVenv } from '../services/python/python.js';
-import type { StartedS3 } from '../services/s3.js';
-import type { StartedTrino } from '../services/trino.js';
+import type { Role, RoleClients } from '../services/roles.js';
 import type { Output } from '../ui/output.js';
+import type { ModelEngine } from './models/engine.js';
 
 /** One seeded copy of the lab's data that solutions run against. */
 export interface Dataset {
@@ -14,9 +13,11 @@ export interface Dataset {
   hidden: boolean;
   seed: number;
   scale: Scale;
-  /** The `sql` role on this dataset. */
+  /** The lab's DuckDB on this dataset. */
   sql: StartedDuckDb;
-  /** Where graders may cache reference results and exports for this dataset. */
+  /** Changes whenever the data does (a reseed, a landed drop): every cache below is keyed by it. */
+  revision: string;
+  /** Where graders cache reference results and exports for this revision of the data. */
   cacheDir: string;
   /** The dataset's folder: the database file and, for lake labs, the lake. */
   dir: string;
@@ -31,22 +32,16 @@ export interface ServiceReport {
 
 /** A lab's stack once it is up: only a started stack hands out clients. */
 export interface StartedStack {
-  runtime: RuntimeName;
-  lab: LoadedLab;
+  readonly runtime: RuntimeName;
+  readonly lab: LoadedLab;
   /** The learner's dataset first, then the hidden one graders also use. */
-  datasets: Dataset[];
-  python?: StartedPythonVenv;
-  /**
-   * Lake labs on containers: connects to Trino over the Iceberg catalog (`lab query`, `--engine trino`).
-   * A function, so commands that never use it (a plain `lab check`) do not wait on the container engine.
-   */
-  connectLakehouse?: () => Promise<Lakehouse>;
-}
-
-/** Trino over an Iceberg catalog whose files live in an object store. */
-export interface Lakehouse {
-  trino: StartedTrino;
-  s3: StartedS3;
+  readonly datasets: Dataset[];
+  /** Whether this stack runs a service in this role (answered without connecting to it). */
+  has(role: Role): boolean;
+  /** The started client for a role the lab declared; one clear error when the lab or this runtime has none. */
+  service<R extends Role>(role: R): Promise<RoleClients[R]>;
+  /** Where the lab's models are built: DuckDB over the lake by default, or another engine the stack runs (`trino`). */
+  modelEngine(name?: string): Promise<ModelEngine>;
 }
 
 export interface UpOptions {

@@ -24,6 +24,17 @@ export function formatSeconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** A DuckDB error as the learner should read it: `file:line: message`, with a pointer for the usual causes. */
+export function duckdbErrorMessage(rel: string, err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const line = /LINE (\d+):/.exec(message)?.[1];
+  const lines = message.split('\n').filter((l) => l.trim() && !/^LINE \d+:/.test(l) && !/^\s*\^\s*$/.test(l));
+  const candidates = lines.find((l) => /^Candidate/.test(l));
+  let text = message.split('\n')[0]!.trim().replace(/^Failed to extract statements: /, '');
+  if (/Out of Memory/i.test(text)) text += ' (the query needs more memory than the lab allows: look for a join that multiplies rows)';
+  return `${rel}${line ? `:${line}` : ''}: ${text}${candidates ? ` (${candidates})` : ''}`;
+}
+
 /** One connection to DuckDB, with the few operations the lab needs. */
 export class SqlSession {
   constructor(

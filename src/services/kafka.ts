@@ -1,4 +1,6 @@
 import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { z } from 'zod';
+import { defineService } from './service.js';
 
 export const KAFKA_PORT = 9092;
 
@@ -35,3 +37,36 @@ export class StartedKafka {
     return new Kafka({ clientId, brokers: this.connection.brokers, logLevel: logLevel.NOTHING });
   }
 }
+
+const RemoteSection = z.object({ brokers: z.array(z.string()).min(1) }).strict();
+
+export const kafkaService = defineService({
+  name: 'kafka',
+  role: 'stream',
+  containerPort: KAFKA_PORT,
+  localImages: { 'apache/kafka:3.9.1': 'kafka' },
+  fromCompose: (at): KafkaConnection => ({ brokers: [`${at.host}:${at.port}`] }),
+  remote: {
+    key: 'kafka',
+    schema: RemoteSection,
+    location: ['LAB_REMOTE_KAFKA_BROKERS'],
+    secrets: [],
+    fromEnv: (env, file) => (env.LAB_REMOTE_KAFKA_BROKERS ? { brokers: env.LAB_REMOTE_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) } : file),
+    connect: (section): KafkaConnection => ({ brokers: section.brokers }),
+    async clean(kafka, names) {
+      const admin = kafka.client('lakehouse-lab-cleanup').admin();
+      await admin.connect();
+      try {
+        const topics = (await admin.listTopics()).filter((t) => t.startsWith(names.topicPrefix));
+        if (!topics.length) return [];
+        await admin.deleteTopics({ topics });
+        return [`${topics.length} kafka topic${topics.length === 1 ? '' : 's'} ${names.topicPrefix}*`];
+      } finally {
+        await admin.disconnect();
+      }
+    },
+  },
+  probe: probeKafka,
+  where: (c) => c.brokers.join(','),
+  start: (c) => new StartedKafka(c),
+});

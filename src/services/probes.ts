@@ -1,14 +1,10 @@
 import net from 'node:net';
 
-/** Protocol-level readiness for the services that have no client module of their own yet. */
+/** Protocol-level readiness shared by the service modules that speak plain HTTP or gRPC. */
 
-export async function probeWeaviate(conn: { url: string }): Promise<void> {
-  const res = await fetch(new URL('/v1/.well-known/ready', conn.url), { signal: AbortSignal.timeout(3_000) });
-  if (!res.ok) throw new Error(`ready endpoint answered ${res.status}`);
-}
-
-export async function probeHttp(url: string): Promise<void> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(3_000) });
+/** Ready when an HTTP endpoint answers without a server error. */
+export async function probeHttp(url: string, headers: Record<string, string> = {}): Promise<void> {
+  const res = await fetch(url, { headers, signal: AbortSignal.timeout(3_000) });
   if (res.status >= 500) throw new Error(`${url} answered ${res.status}`);
 }
 

@@ -1,4 +1,6 @@
 import { createClient, type RedisClientType } from 'redis';
+import { z } from 'zod';
+import { defineService } from './service.js';
 
 export const REDIS_PORT = 6379;
 
@@ -35,3 +37,28 @@ export class StartedRedis {
     return client;
   }
 }
+
+const RemoteSection = z.object({ url: z.string() }).strict();
+
+export const redisService = defineService({
+  name: 'redis',
+  role: 'cache',
+  containerPort: REDIS_PORT,
+  localImages: { 'redis:7.4.1-bookworm': 'redis' },
+  fromCompose: (at): RedisConnection => ({ host: at.host, port: at.port, password: at.variable('LAB_REDIS_PASSWORD') || undefined }),
+  remote: {
+    key: 'redis',
+    schema: RemoteSection,
+    location: ['LAB_REMOTE_REDIS_URL'],
+    secrets: ['LAB_REMOTE_REDIS_PASSWORD'],
+    fromEnv: (env, file) => (env.LAB_REMOTE_REDIS_URL ? { url: env.LAB_REMOTE_REDIS_URL } : file),
+    urls: (s) => [{ url: s.url, secret: 'LAB_REMOTE_REDIS_PASSWORD' }],
+    connect(section, env): RedisConnection {
+      const url = new URL(section.url);
+      return { host: url.hostname, port: Number(url.port || REDIS_PORT), password: env.LAB_REMOTE_REDIS_PASSWORD };
+    },
+  },
+  probe: probeRedis,
+  where: (c) => `${c.host}:${c.port}`,
+  start: (c) => new StartedRedis(c),
+});

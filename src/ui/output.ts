@@ -13,6 +13,16 @@ export interface Progress {
   start(label: string): (detail?: string) => void;
   /** A step's measured progress: done out of total, shown as a bar when interactive. */
   bar(label: string, total: number): { update(done: number, detail?: string): void; stop(detail?: string): void };
+  /**
+   * Rows whose state changes in place, one per item (each service while a stack starts), redrawn
+   * while interactive; otherwise a row is printed once, when it is done.
+   */
+  board(rows: string[]): Board;
+}
+
+export interface Board {
+  set(row: string, state: string, done?: boolean): void;
+  stop(): void;
 }
 
 export function formatCount(n: number): string {
@@ -65,6 +75,39 @@ export function consoleOutput(opts: { quiet?: boolean } = {}): Output {
             const text = `  ${pc.green('✓')} ${label}${detail ? ` ${pc.dim('·')} ${detail}` : ''} ${pc.dim(`(${formatMs(performance.now() - t0)})`)}`;
             if (interactive && !opts.quiet) process.stderr.write(`\r\x1b[2K${text}\n`);
             else info(text);
+          },
+        };
+      },
+      board(rows) {
+        const t0 = performance.now();
+        const live = interactive && !opts.quiet;
+        const states = new Map(rows.map((r) => [r, { state: 'starting', done: false }]));
+        const width = Math.max(0, ...rows.map((r) => r.length));
+        const lines = () => [
+          ...rows.map((r) => {
+            const s = states.get(r)!;
+            return `  ${s.done ? pc.green('✓') : pc.yellow('…')} ${r.padEnd(width)} ${s.state}`;
+          }),
+          pc.dim(`  waiting · ${formatMs(performance.now() - t0)}`),
+        ];
+        let drawn = 0;
+        const draw = () => {
+          if (!live) return;
+          const text = lines();
+          process.stderr.write(`${drawn ? `\x1b[${drawn}A` : ''}${text.map((l) => `\r\x1b[2K${l}`).join('\n')}\n`);
+          drawn = text.length;
+        };
+        const ticker = live ? setInterval(draw, 250) : undefined;
+        draw();
+        return {
+          set(row, state, done = false) {
+            const was = states.get(row);
+            states.set(row, { state, done });
+            if (!live && done && !was?.done) info(`  ${pc.green('✓')} ${row} ${state}`);
+          },
+          stop() {
+            clearInterval(ticker);
+            draw();
           },
         };
       },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { datasetSize, ECOMMERCE_TABLES, ecommerceStatements, type Scale } from '../../datasets/ecommerce/generate.js';
+import { datasetSize, ECOMMERCE_TABLES, ecommerceStatements } from '../../datasets/ecommerce/generate.js';
+import type { Scale } from '../../src/lab/scale.js';
 import { SqlSession } from '../../src/services/duckdb.js';
 
 async function generate(seed: number, scale: Scale = 'small'): Promise<SqlSession> {

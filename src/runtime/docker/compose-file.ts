@@ -9,6 +9,9 @@ export const COMPOSE_DIR = path.join(PACKAGE_ROOT, 'compose');
 export const LAB_LABEL = 'io.lakehouse-lab.lab';
 export const ROLE_LABEL = 'io.lakehouse-lab.role';
 export const VERSION_LABEL = 'io.lakehouse-lab.version';
+/** Labels compose itself puts on what it creates. */
+export const PROJECT_LABEL = 'com.docker.compose.project';
+export const SERVICE_LABEL = 'com.docker.compose.service';
 
 export interface PublishedPort {
   service: string;

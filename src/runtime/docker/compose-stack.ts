@@ -3,22 +3,17 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import pc from 'picocolors';
 import { LabError } from '../../errors.js';
-import { KAFKA_PORT, probeKafka, StartedKafka } from '../../services/kafka.js';
-import { POSTGRES_PORT, POSTGRES_USER, probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
-import { ICEBERG_CATALOG, probeTrino, StartedTrino, TRINO_PORT, TRINO_USER } from '../../services/trino.js';
-import { probeHttp, probeTcp, probeWeaviate } from '../../services/probes.js';
-import { probeRedis, REDIS_PORT, StartedRedis } from '../../services/redis.js';
-import { probeS3Store, S3_PORT, StartedS3 } from '../../services/s3.js';
+import { probeTcp } from '../../services/probes.js';
+import { serviceForRole } from '../../services/registry.js';
+import type { Role, RoleClients } from '../../services/roles.js';
 import { formatMs, type Output } from '../../ui/output.js';
-import { loadComposeFile, type ComposeService, type ComposeStackFile } from './compose-file.js';
+import { loadComposeFile, PROJECT_LABEL, SERVICE_LABEL, type ComposeService, type ComposeStackFile } from './compose-file.js';
 import { requireComposeCli, runCompose, type ComposeCli } from './compose-cli.js';
 import { ensureCredentials, readEnvFile, requiredVariables, saveSettings, settingVariables } from './credentials.js';
 import { connectEngine, type ConnectedEngine } from './engine.js';
 import { writeLocalImagesOverride } from './images.js';
 import { preflight } from './preflight.js';
 
-export const PROJECT_LABEL = 'com.docker.compose.project';
-export const SERVICE_LABEL = 'com.docker.compose.service';
 /** How long a service may take to answer its probe; Trino and Spark need the longest. */
 export const DEFAULT_READY_TIMEOUT_MS = 240_000;
 const LOG_TAIL_LINES = 15;
@@ -153,82 +148,28 @@ export class StartedComposeStack {
     return { host: p.hostIp === '0.0.0.0' || p.hostIp === '::' ? '127.0.0.1' : p.hostIp, port: p.hostPort };
   }
 
-  private environmentOf(service: ComposeService): Record<string, string> {
-    const raw = (this.stack.raw.services as Record<string, { environment?: Record<string, string> }>)[service.name]?.environment ?? {};
-    return raw;
+  /** A service's connection details, as its module reads them from the published port and the lab's credentials. */
+  connectionOf(service: ComposeService): unknown {
+    const module = serviceForRole(service.role ?? '');
+    if (!module) throw new LabError(`${this.stack.lab}'s service ${service.name} has no service module for its role '${service.role ?? '(none)'}'.`);
+    const environment = (this.stack.raw.services as Record<string, { environment?: Record<string, string> }>)[service.name]?.environment ?? {};
+    return module.fromCompose({ ...this.hostPort(service, module.containerPort), variable: (name) => this.env[name] ?? '', environment });
   }
 
-  postgresConnection(): PostgresConnection {
-    const s = this.serviceByRole('oltp');
-    const db = this.environmentOf(s).POSTGRES_DB ?? POSTGRES_USER;
-    return { ...this.hostPort(s, POSTGRES_PORT), user: POSTGRES_USER, password: this.env.LAB_POSTGRES_PASSWORD ?? '', database: db };
+  /** The started client of the service that plays a role. */
+  client<R extends Role>(role: R): RoleClients[R] {
+    const service = this.serviceByRole(role);
+    return serviceForRole(role)!.start(this.connectionOf(service)) as RoleClients[R];
   }
 
-  postgres(): StartedPostgres {
-    return new StartedPostgres(this.postgresConnection());
-  }
-
-  redis(): StartedRedis {
-    const s = this.serviceByRole('cache');
-    return new StartedRedis({ ...this.hostPort(s, REDIS_PORT), password: this.env.LAB_REDIS_PASSWORD });
-  }
-
-  /** The object store (MinIO): a minio client, with the lab's generated credentials. */
-  s3(): StartedS3 {
-    const { host, port } = this.hostPort(this.serviceByRole('objectStore'), S3_PORT);
-    return new StartedS3({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
-  }
-
-  /** Trino (month4): the learner's SQL engine on the lakehouse, with the Iceberg catalog as default. */
-  trino(): StartedTrino {
-    const { host, port } = this.hostPort(this.serviceByRole('sql'), TRINO_PORT);
-    return new StartedTrino({ server: `http://${host}:${port}`, user: TRINO_USER, catalog: ICEBERG_CATALOG });
-  }
-
-  kafka(): StartedKafka {
-    const { host, port } = this.hostPort(this.serviceByRole('stream'), KAFKA_PORT);
-    return new StartedKafka({ brokers: [`${host}:${port}`] });
-  }
-
-  /** The protocol-level readiness probe of a service, chosen by its role label. */
+  /** The protocol-level readiness probe of a service, from the module of its role (a service with none: its first port accepts). */
   probeFor(service: ComposeService): () => Promise<void> {
-    const at = (port: number) => this.hostPort(service, port);
-    switch (service.role) {
-      case 'oltp':
-        return () => probePostgres(this.postgresConnection());
-      case 'cache':
-        return () => probeRedis({ ...at(REDIS_PORT), password: this.env.LAB_REDIS_PASSWORD });
-      case 'stream': {
-        const { host, port } = at(KAFKA_PORT);
-        return () => probeKafka({ brokers: [`${host}:${port}`] });
-      }
-      case 'objectStore': {
-        const { host, port } = at(S3_PORT);
-        return () => probeS3Store({ endPoint: host, port, accessKey: this.env.LAB_S3_ACCESS_KEY ?? '', secretKey: this.env.LAB_S3_SECRET_KEY ?? '' });
-      }
-      case 'sql': {
-        const { host, port } = at(TRINO_PORT);
-        return () => probeTrino({ server: `http://${host}:${port}`, user: TRINO_USER });
-      }
-      case 'vectors': {
-        const { host, port } = at(8080);
-        return () => probeWeaviate({ url: `http://${host}:${port}` });
-      }
-      case 'catalog': {
-        const { host, port } = at(8181);
-        return () => probeHttp(`http://${host}:${port}/v1/config`);
-      }
-      case 'orchestrator': {
-        const { host, port } = at(4200);
-        return () => probeHttp(`http://${host}:${port}/api/health`);
-      }
-      default: {
-        const first = service.ports[0];
-        if (!first) return async () => undefined;
-        const { host, port } = at(first.containerPort);
-        return () => probeTcp(host, port);
-      }
-    }
+    const module = serviceForRole(service.role ?? '');
+    if (module) return () => module.probe(this.connectionOf(service));
+    const first = service.ports[0];
+    if (!first) return async () => undefined;
+    const { host, port } = this.hostPort(service, first.containerPort);
+    return () => probeTcp(host, port);
   }
 
   private async container(service: string) {
@@ -297,18 +238,7 @@ export class StartedComposeStack {
 
   /** Waits until every service answers its probe; a service that exits or never answers fails with its last log lines. */
   async waitReady(output: Output, timeoutMs: number): Promise<void> {
-    const t0 = performance.now();
-    const states = new Map(this.stack.services.map((s) => [s.name, 'starting']));
-    const width = Math.max(...this.stack.services.map((s) => s.name.length));
-    const render = () => {
-      if (!output.interactive) return;
-      const lines = this.stack.services.map((s) => {
-        const st = states.get(s.name)!;
-        return `  ${st === 'ready' ? pc.green('✓') : pc.yellow('…')} ${s.name.padEnd(width)} ${st}`;
-      });
-      process.stderr.write(`\x1b[2K${lines.join('\n\x1b[2K')}\n${pc.dim(`  waiting · ${formatMs(performance.now() - t0)}`)}\x1b[${lines.length}A\r`);
-    };
-    const ticker = setInterval(render, 250);
+    const board = output.progress().board(this.stack.services.map((s) => s.name));
     try {
       await Promise.all(
         this.stack.services.map(async (service) => {
@@ -318,8 +248,7 @@ export class StartedComposeStack {
           for (;;) {
             try {
               await probe();
-              states.set(service.name, `ready (${formatMs(performance.now() - started)})`);
-              if (!output.interactive) output.info(`  ${pc.green('✓')} ${service.name} ready ${pc.dim(`(${formatMs(performance.now() - started)})`)}`);
+              board.set(service.name, `ready ${pc.dim(`(${formatMs(performance.now() - started)})`)}`, true);
               return;
             } catch (err) {
               lastError = (err as Error).message?.split('\n')[0] || String(err);
@@ -336,17 +265,13 @@ export class StartedComposeStack {
                 `Its last log lines are above; \`lab logs ${this.stack.lab} ${service.name}\` shows more. A slow machine may need LAB_READY_TIMEOUT_S=600.`,
               );
             }
-            states.set(service.name, `starting (${formatMs(performance.now() - started)})`);
+            board.set(service.name, `starting (${formatMs(performance.now() - started)})`);
             await new Promise((r) => setTimeout(r, 1_000));
           }
         }),
       );
     } finally {
-      clearInterval(ticker);
-      if (output.interactive) {
-        render();
-        process.stderr.write('\n'.repeat(this.stack.services.length + 1));
-      }
+      board.stop();
     }
   }
 

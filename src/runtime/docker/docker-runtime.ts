@@ -1,26 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Scale } from '../../../datasets/ecommerce/generate.js';
-import { LabError } from '../../errors.js';
 import type { LoadedLab } from '../../lab/load.js';
+import type { Scale } from '../../lab/scale.js';
 import type { LabPaths } from '../../paths.js';
+import { isRole, type Role, type RoleClients } from '../../services/roles.js';
 import { consoleOutput, type Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
-import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
+import { attachLabData, labDataReports, onThisMachine, OWN_STACK_NAMESPACE, seedLabData, seedStepsFor, withServices } from '../lab-data.js';
 import { startLabPython } from '../lab-python.js';
-import { type Lakehouse, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { TrinoModelEngine } from '../models/trino.js';
+import { type Dataset, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { LabStack, type StackServices } from '../stack.js';
+import { loadComposeFile } from './compose-file.js';
 import { ComposeStack, type StartedComposeStack } from './compose-stack.js';
-import { lakehouseHasData, publishHiddenDataset, seedThroughLakehouse } from './lakehouse-source.js';
-import { seedThroughPostgres, sourceHasData } from './postgres-source.js';
 
 interface DockerSettings {
   localImages: boolean;
 }
 
 /**
- * The lab's services in containers from `compose/<lab>.yaml`. The learner's dataset flows through
- * the stack (for month1: seeded into Postgres, then extracted); graders read it from DuckDB as on
- * the local runtime, so a lab's checks do not change between runtimes.
+ * The lab's services in containers from `compose/<lab>.yaml`. The lab's seed steps carry its data
+ * into the stack's services (month1: rows into Postgres, then extracted; month4: drops into MinIO
+ * and tables into the Iceberg catalog); graders read the datasets from DuckDB as on the local
+ * runtime, so a lab's checks do not change between runtimes.
  */
 export class DockerRuntime implements Runtime {
   readonly name = 'docker' as const;
@@ -50,54 +52,35 @@ export class DockerRuntime implements Runtime {
     return new ComposeStack(lab, { dir: this.dir(lab), localImages: this.settings(lab).localImages });
   }
 
+  /** The stack's services by role: the roles its compose file labels, connected through `started` (attached on first use when absent). */
+  private containerServices(lab: LoadedLab, started?: StartedComposeStack): StackServices {
+    const provides = loadComposeFile(lab.name).services.map((s) => s.role ?? '').filter(isRole);
+    let attached: Promise<StartedComposeStack> | undefined = started && Promise.resolve(started);
+    const stack = () => (attached ??= this.composeStack(lab.name).attach());
+    return {
+      provides,
+      connect: async <R extends Role>(role: R): Promise<RoleClients[R]> => (await stack()).client(role),
+      // A lake lab's tables are in Trino's catalog on this stack: its models can be built and graded there too.
+      engines: lab.def.lake && provides.includes('queryEngine') && provides.includes('objectStore') ? { trino: async (s) => new TrinoModelEngine(await s.service('queryEngine'), await s.service('objectStore')) } : undefined,
+    };
+  }
+
   async up(lab: LoadedLab, opts: UpOptions): Promise<StartedStack> {
     const settings = this.settings(lab.name);
-    const services = await this.composeStack(lab.name).start(opts.output, { recreateVolumes: opts.reseed });
+    const started = await this.composeStack(lab.name).start(opts.output, { recreateVolumes: opts.reseed });
     fs.writeFileSync(path.join(this.dir(lab.name), 'runtime.json'), JSON.stringify(settings) + '\n');
     const python = startLabPython(this.paths, lab, opts.output);
     python.catch(() => undefined);
-    const main = await this.store(lab).ensure(lab, {
-      seed: opts.seed,
-      scale: opts.scale,
-      hidden: false,
-      // Recreated volumes hold no data: seed again even when the extracted copy is current.
-      reseed: opts.reseed || (await this.sourceIsEmpty(lab, services)),
-      output: opts.output,
-      seedInto: this.seedInto(lab, services),
-    });
-    const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
-    const lakehouse = this.lakehouseOf(lab, services);
-    // The graders' second seed goes into the catalog too (hidden_bronze), so models can be graded on Trino.
-    if (lakehouse) await publishHiddenDataset(lab, hidden, lakehouse);
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await python, connectLakehouse: lakehouse && (async () => lakehouse) };
-  }
-
-  private seedInto(lab: LoadedLab, services: StartedComposeStack) {
-    if (services.has('oltp')) return seedThroughPostgres(lab, services.postgres());
-    const lakehouse = this.lakehouseOf(lab, services);
-    return lakehouse && seedThroughLakehouse(lab, lakehouse);
-  }
-
-  private async sourceIsEmpty(lab: LoadedLab, services: StartedComposeStack): Promise<boolean> {
-    if (services.has('oltp')) return !(await sourceHasData(lab, services.postgres()));
-    const lakehouse = this.lakehouseOf(lab, services);
-    return lakehouse ? !(await lakehouseHasData(lab, lakehouse.trino)) : false;
-  }
-
-  /** A lake lab's Trino and object store, when its stack runs both. */
-  private lakehouseOf(lab: LoadedLab, services: StartedComposeStack): Lakehouse | undefined {
-    return lab.def.lake && services.has('sql') && services.has('objectStore') ? { trino: services.trino(), s3: services.s3() } : undefined;
+    const datasets: Dataset[] = [];
+    const services = withServices(onThisMachine(this.paths, lab, datasets, python), this.containerServices(lab, started));
+    datasets.push(...(await seedLabData(this.store(lab), lab, { ...opts, services, steps: seedStepsFor(lab, services), namespace: OWN_STACK_NAMESPACE })));
+    await python;
+    return new LabStack(this.name, lab, datasets, services);
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    const data = await attachLabData(this.paths, lab, this.store(lab), opts);
-    let connected: Promise<Lakehouse> | undefined;
-    const connectLakehouse = async () => {
-      const lakehouse = this.lakehouseOf(lab, await this.composeStack(lab.name).attach());
-      if (!lakehouse) throw new LabError(`${lab.name}'s stack runs no Trino and object store.`);
-      return lakehouse;
-    };
-    return { runtime: this.name, lab, ...data, connectLakehouse: lab.def.lake ? () => (connected ??= connectLakehouse()) : undefined };
+    const datasets = await attachLabData(lab, this.store(lab), opts);
+    return new LabStack(this.name, lab, datasets, withServices(onThisMachine(this.paths, lab, datasets), this.containerServices(lab)));
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean; output?: Output }): Promise<void> {

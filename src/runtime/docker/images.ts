@@ -9,6 +9,7 @@ import { LabError } from '../../errors.js';
 import { formatMs, type Output } from '../../ui/output.js';
 import { COMPOSE_DIR, type ComposeStackFile } from './compose-file.js';
 import { systemPython } from '../../services/python/python.js';
+import { localImageRecipes } from '../../services/registry.js';
 import type { ConnectedEngine } from './engine.js';
 
 const execFileAsync = promisify(execFile);
@@ -19,16 +20,6 @@ const BASE_IMAGE_PATTERN = /^FROM\s+localhost\/lakehouse-lab\/debian:(\w+)\s*$/m
 const baseImage = (suite: string) => `localhost/lakehouse-lab/debian:${suite}`;
 const DEFAULT_DEBIAN_MIRROR = 'http://deb.debian.org/debian';
 
-/** Which local recipe stands in for which pinned upstream image. */
-export const LOCAL_RECIPES: Record<string, string> = {
-  'postgres:16.4-bookworm': 'postgres',
-  'redis:7.4.1-bookworm': 'redis',
-  'apache/kafka:3.9.1': 'kafka',
-  'minio/minio:RELEASE.2024-10-13T13-34-11Z': 'minio',
-  'tabulario/iceberg-rest:1.6.0': 'iceberg-rest',
-  'trinodb/trino:476': 'trino',
-  'apache/spark:3.5.5-scala2.12-java17-python3-ubuntu': 'spark',
-};
 
 export interface LocalImage {
   service: string;
@@ -58,7 +49,8 @@ export function localImagesFor(stack: ComposeStackFile, only?: string[]): LocalI
   const services = only?.length ? stack.services.filter((s) => only.includes(s.name)) : stack.services;
   const unknown = (only ?? []).filter((name) => !stack.services.some((s) => s.name === name));
   if (unknown.length) throw new LabError(`${stack.lab}'s stack has no service ${unknown.join(', ')}.`, `Services: ${stack.services.map((s) => s.name).join(', ')}.`);
-  const missing = services.filter((s) => !LOCAL_RECIPES[s.image]);
+  const recipes = localImageRecipes();
+  const missing = services.filter((s) => !recipes[s.image]);
   if (missing.length) {
     throw new LabError(
       `No local image recipe yet for ${missing.map((s) => `${s.name} (${s.image})`).join(', ')} in ${stack.lab}.`,
@@ -66,7 +58,7 @@ export function localImagesFor(stack: ComposeStackFile, only?: string[]): LocalI
     );
   }
   return services.map((s) => {
-    const recipe = LOCAL_RECIPES[s.image]!;
+    const recipe = recipes[s.image]!;
     return { service: s.name, upstream: s.image, recipe, tag: `localhost/lakehouse-lab/${recipe}:${recipeHash(recipe)}` };
   });
 }

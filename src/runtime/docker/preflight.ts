@@ -1,9 +1,7 @@
 import net from 'node:net';
 import { LabError } from '../../errors.js';
-import { formatBytes, LAB_LABEL, totalMemoryBytes, VERSION_LABEL, type ComposeStackFile, type PublishedPort } from './compose-file.js';
+import { formatBytes, LAB_LABEL, PROJECT_LABEL, totalMemoryBytes, VERSION_LABEL, type ComposeStackFile, type PublishedPort } from './compose-file.js';
 import type { ConnectedEngine } from './engine.js';
-
-const PROJECT_LABEL = 'com.docker.compose.project';
 
 /** Resolves when the port can be bound on that address; rejects with the OS error (EADDRINUSE, …). */
 function tryBind(host: string, port: number): Promise<void> {

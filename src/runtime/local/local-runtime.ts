@@ -1,11 +1,12 @@
 import path from 'node:path';
-import type { Scale } from '../../../datasets/ecommerce/generate.js';
 import type { LoadedLab } from '../../lab/load.js';
+import type { Scale } from '../../lab/scale.js';
 import type { LabPaths } from '../../paths.js';
 import { DatasetStore } from '../dataset-store.js';
-import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
+import { attachLabData, labDataReports, onThisMachine, OWN_STACK_NAMESPACE, seedLabData, seedStepsFor } from '../lab-data.js';
 import { startLabPython } from '../lab-python.js';
-import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { type Dataset, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { LabStack } from '../stack.js';
 
 /** Real engines in-process (DuckDB) and as local processes (a Python venv); no containers. */
 export class LocalRuntime implements Runtime {
@@ -21,13 +22,16 @@ export class LocalRuntime implements Runtime {
     // The venv check runs while DuckDB seeds: one waits on Python imports, the other on cores.
     const python = startLabPython(this.paths, lab, opts.output);
     python.catch(() => undefined);
-    const main = await this.store(lab).ensure(lab, { seed: opts.seed, scale: opts.scale, hidden: false, reseed: opts.reseed, output: opts.output });
-    const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
+    const datasets: Dataset[] = [];
+    const services = onThisMachine(this.paths, lab, datasets, python);
+    datasets.push(...(await seedLabData(this.store(lab), lab, { ...opts, services, steps: seedStepsFor(lab, services), namespace: OWN_STACK_NAMESPACE })));
+    await python;
+    return new LabStack(this.name, lab, datasets, services);
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    return { runtime: this.name, lab, ...(await attachLabData(this.paths, lab, this.store(lab), opts)) };
+    const datasets = await attachLabData(lab, this.store(lab), opts);
+    return new LabStack(this.name, lab, datasets, onThisMachine(this.paths, lab, datasets));
   }
 
   async down(lab: LoadedLab, opts: { purge?: boolean; volumes?: boolean }): Promise<void> {

@@ -4,53 +4,39 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { LabError } from '../../errors.js';
+import { SERVICES } from '../../services/registry.js';
+import type { NamespaceNames } from '../../services/service.js';
 
 /**
  * Endpoints of services someone else runs (a team's Trino, a shared Kafka), from
- * `lab.config.yaml` (or the file LAB_CONFIG names) and LAB_REMOTE_* variables. Credentials
- * come from the environment only: the schema has no field for them, and a URL carrying a
- * password is refused, so none is ever written to disk or printed.
+ * `lab.config.yaml` (or the file LAB_CONFIG names) and LAB_REMOTE_* variables. Each service
+ * module says its section and variables. Credentials come from the environment only: no section
+ * has a field for them, and a URL carrying a password is refused, so none is ever written or printed.
  */
-const RemoteSchema = z
-  .object({
-    namespace: z.string().optional(),
-    postgres: z.object({ url: z.string() }).strict().optional(),
-    s3: z.object({ endpoint: z.string(), bucket: z.string(), region: z.string().optional() }).strict().optional(),
-    kafka: z.object({ brokers: z.array(z.string()).min(1) }).strict().optional(),
-    trino: z.object({ url: z.string(), user: z.string().optional(), catalog: z.string().optional() }).strict().optional(),
-    spark: z.object({ url: z.string() }).strict().optional(),
-    weaviate: z.object({ url: z.string() }).strict().optional(),
-    redis: z.object({ url: z.string() }).strict().optional(),
-  })
-  .strict();
+export interface RemoteConfig {
+  namespace: string;
+  /** Where the endpoints came from: the file's name, or "environment". */
+  source: string;
+  /** Each service's section, by its key (postgres, s3, kafka, trino, spark, weaviate, redis). */
+  sections: Record<string, unknown>;
+}
 
-const FileSchema = z.object({ remote: RemoteSchema.optional() }).passthrough();
+const remoteModules = () => SERVICES.filter((s) => s.remote);
 
-export type RemoteConfig = z.infer<typeof RemoteSchema> & { namespace: string; source: string };
+function remoteSchema() {
+  const sections = Object.fromEntries(remoteModules().map((s) => [s.remote!.key, (s.remote!.schema as z.ZodType).optional()]));
+  return z.object({ namespace: z.string().optional(), ...sections }).strict();
+}
 
-export type Endpoint = 'postgres' | 's3' | 'kafka' | 'trino' | 'spark' | 'weaviate' | 'redis';
-
-/** Which endpoint serves which role of a lab's stack. */
-export const ENDPOINT_FOR_ROLE: Record<string, Endpoint | undefined> = {
-  oltp: 'postgres',
-  objectStore: 's3',
-  stream: 'kafka',
-  sql: 'trino',
-  spark: 'spark',
-  vectors: 'weaviate',
-  cache: 'redis',
-};
-
-/** Environment variables for each endpoint: where it is (may also be in the file) and its secrets (environment only). */
-export const ENDPOINT_ENV: Record<Endpoint, { location: string[]; secrets: string[] }> = {
-  postgres: { location: ['LAB_REMOTE_POSTGRES_URL'], secrets: ['LAB_REMOTE_POSTGRES_PASSWORD'] },
-  s3: { location: ['LAB_REMOTE_S3_ENDPOINT', 'LAB_REMOTE_S3_BUCKET'], secrets: ['LAB_REMOTE_S3_ACCESS_KEY', 'LAB_REMOTE_S3_SECRET_KEY'] },
-  kafka: { location: ['LAB_REMOTE_KAFKA_BROKERS'], secrets: [] },
-  trino: { location: ['LAB_REMOTE_TRINO_URL'], secrets: ['LAB_REMOTE_TRINO_PASSWORD'] },
-  spark: { location: ['LAB_REMOTE_SPARK_URL'], secrets: [] },
-  weaviate: { location: ['LAB_REMOTE_WEAVIATE_URL'], secrets: ['LAB_REMOTE_WEAVIATE_API_KEY'] },
-  redis: { location: ['LAB_REMOTE_REDIS_URL'], secrets: ['LAB_REMOTE_REDIS_PASSWORD'] },
-};
+/** The fields a section allows, for the hint: s3.{endpoint,bucket,region}. */
+function allowedFields(): string {
+  const fields = remoteModules().map((s) => {
+    const shape = (s.remote!.schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+    const keys = Object.keys(shape);
+    return keys.length === 1 ? `${s.remote!.key}.${keys[0]}` : `${s.remote!.key}.{${keys.join(',')}}`;
+  });
+  return ['namespace', ...fields].join(', ');
+}
 
 /** A learner's own corner of a shared cluster: a Postgres schema, a bucket prefix, a topic prefix. */
 export function sanitizeNamespace(raw: string): string {
@@ -73,7 +59,7 @@ function refuseSecretInUrl(name: string, url: string, variable: string): void {
 
 export function loadRemoteConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = process.env): RemoteConfig {
   const file = env.LAB_CONFIG ? path.resolve(cwd, env.LAB_CONFIG) : path.join(cwd, 'lab.config.yaml');
-  let fromFile: z.infer<typeof RemoteSchema> = {};
+  let fromFile: Record<string, unknown> = {};
   let source = 'environment';
   if (fs.existsSync(file)) {
     let raw: unknown;
@@ -82,38 +68,32 @@ export function loadRemoteConfig(cwd = process.cwd(), env: NodeJS.ProcessEnv = p
     } catch (err) {
       throw new LabError(`${path.relative(cwd, file) || file} is not valid YAML: ${(err as Error).message.split('\n')[0]}.`, 'Fix the file (see the README, "Remote runtime").');
     }
-    const parsed = FileSchema.safeParse(raw ?? {});
+    const parsed = z.object({ remote: remoteSchema().optional() }).passthrough().safeParse(raw ?? {});
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const where = issue.path.join('.');
       const secretHint = /password|secret|key|token/i.test(JSON.stringify(issue)) ? ' Credentials are read from environment variables (LAB_REMOTE_*), never from this file.' : '';
-      throw new LabError(`${path.relative(cwd, file) || file}: ${where || 'top level'}: ${issue.message}.`, `Allowed under remote: namespace, postgres.url, s3.{endpoint,bucket,region}, kafka.brokers, trino.{url,user,catalog}, spark.url, weaviate.url, redis.url.${secretHint}`);
+      throw new LabError(`${path.relative(cwd, file) || file}: ${where || 'top level'}: ${issue.message}.`, `Allowed under remote: ${allowedFields()}.${secretHint}`);
     }
-    fromFile = parsed.data.remote ?? {};
+    fromFile = (parsed.data.remote ?? {}) as Record<string, unknown>;
     source = path.relative(cwd, file) || file;
   } else if (env.LAB_CONFIG) {
     throw new LabError(`LAB_CONFIG points at ${file}, which does not exist.`, 'Fix the path, or unset LAB_CONFIG to use ./lab.config.yaml.');
   }
-  const config: z.infer<typeof RemoteSchema> = { ...fromFile };
-  if (env.LAB_REMOTE_POSTGRES_URL) config.postgres = { url: env.LAB_REMOTE_POSTGRES_URL };
-  if (env.LAB_REMOTE_S3_ENDPOINT || env.LAB_REMOTE_S3_BUCKET) {
-    config.s3 = { ...config.s3, endpoint: env.LAB_REMOTE_S3_ENDPOINT ?? config.s3?.endpoint ?? '', bucket: env.LAB_REMOTE_S3_BUCKET ?? config.s3?.bucket ?? '' };
+  const sections: Record<string, unknown> = {};
+  for (const module of remoteModules()) {
+    const remote = module.remote!;
+    const section = remote.fromEnv(env, fromFile[remote.key]);
+    if (section === undefined) continue;
+    for (const { url, secret } of remote.urls?.(section) ?? []) refuseSecretInUrl(remote.key, url, secret);
+    sections[remote.key] = section;
   }
-  if (env.LAB_REMOTE_KAFKA_BROKERS) config.kafka = { brokers: env.LAB_REMOTE_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) };
-  if (env.LAB_REMOTE_TRINO_URL) config.trino = { ...config.trino, url: env.LAB_REMOTE_TRINO_URL };
-  if (env.LAB_REMOTE_SPARK_URL) config.spark = { url: env.LAB_REMOTE_SPARK_URL };
-  if (env.LAB_REMOTE_WEAVIATE_URL) config.weaviate = { url: env.LAB_REMOTE_WEAVIATE_URL };
-  if (env.LAB_REMOTE_REDIS_URL) config.redis = { url: env.LAB_REMOTE_REDIS_URL };
-  if (config.postgres) refuseSecretInUrl('postgres', config.postgres.url, 'LAB_REMOTE_POSTGRES_PASSWORD');
-  if (config.trino) refuseSecretInUrl('trino', config.trino.url, 'LAB_REMOTE_TRINO_PASSWORD');
-  if (config.weaviate) refuseSecretInUrl('weaviate', config.weaviate.url, 'LAB_REMOTE_WEAVIATE_API_KEY');
-  if (config.redis) refuseSecretInUrl('redis', config.redis.url, 'LAB_REMOTE_REDIS_PASSWORD');
-  const namespace = sanitizeNamespace(env.LAB_REMOTE_NAMESPACE ?? config.namespace ?? os.userInfo().username);
-  return { ...config, namespace, source };
+  const namespace = sanitizeNamespace(env.LAB_REMOTE_NAMESPACE ?? (fromFile.namespace as string | undefined) ?? os.userInfo().username);
+  return { namespace, source, sections };
 }
 
 /** Names inside the learner's namespace, so two learners on one cluster never meet. */
-export function namespaceNames(namespace: string, lab: string) {
+export function namespaceNames(namespace: string, lab: string): NamespaceNames {
   return {
     /** Postgres schema for the lab's source tables. */
     schema: `lab_${namespace}_${lab}`,

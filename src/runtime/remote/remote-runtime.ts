@@ -1,126 +1,44 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import type { Scale } from '../../../datasets/ecommerce/generate.js';
 import { LabError } from '../../errors.js';
 import type { LoadedLab } from '../../lab/load.js';
+import type { Scale } from '../../lab/scale.js';
 import type { LabPaths } from '../../paths.js';
-import { probeKafka, StartedKafka } from '../../services/kafka.js';
-import { probePostgres, StartedPostgres, type PostgresConnection } from '../../services/postgres.js';
-import { probeTrino } from '../../services/trino.js';
-import { probeTcp, probeWeaviate } from '../../services/probes.js';
-import { probeS3Store, StartedS3, type S3Connection } from '../../services/s3.js';
-import { probeRedis } from '../../services/redis.js';
+import { SERVICES } from '../../services/registry.js';
+import type { Role, RoleClients } from '../../services/roles.js';
+import type { ServiceModule } from '../../services/service.js';
 import type { Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
-import { composeLabs, loadComposeFile } from '../docker/compose-file.js';
-import { seedThroughPostgres, sourceHasData } from '../docker/postgres-source.js';
-import { attachLabData, ensureHiddenDataset, labDataReports } from '../lab-data.js';
+import { attachLabData, labDataReports, onThisMachine, seedLabData, seedStepsFor, withServices } from '../lab-data.js';
 import { startLabPython } from '../lab-python.js';
-import { type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
-import { ENDPOINT_ENV, ENDPOINT_FOR_ROLE, loadRemoteConfig, namespaceNames, type Endpoint, type RemoteConfig } from './config.js';
+import { type Dataset, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
+import { LabStack, type StackServices } from '../stack.js';
+import { loadRemoteConfig, namespaceNames, type RemoteConfig } from './config.js';
 
-/** The endpoints a lab needs: the roles of its compose stack (the same services, run by someone else). */
-export function endpointsFor(lab: LoadedLab): Endpoint[] {
-  const roles = composeLabs().includes(lab.name) ? loadComposeFile(lab.name, { ...process.env, LAB_BIND_ADDRESS: '127.0.0.1' }).services.map((s) => s.role ?? '') : lab.def.roles;
-  return [...new Set(roles.map((r) => ENDPOINT_FOR_ROLE[r]).filter((e): e is Endpoint => Boolean(e)))];
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type RemoteModule = ServiceModule<Role, any, any>;
+
+/** The endpoints a lab needs: the modules of its roles that someone else can run. */
+export function endpointsFor(lab: LoadedLab): RemoteModule[] {
+  return SERVICES.filter((s) => s.remote && lab.def.roles.includes(s.role));
 }
 
-export function postgresConnection(config: RemoteConfig): PostgresConnection {
-  const url = new URL(config.postgres!.url);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 5432),
-    user: decodeURIComponent(url.username || process.env.PGUSER || 'postgres'),
-    password: process.env.LAB_REMOTE_POSTGRES_PASSWORD ?? process.env.PGPASSWORD ?? '',
-    database: decodeURIComponent(url.pathname.replace(/^\//, '') || 'postgres'),
-  };
+function connectionOf(config: RemoteConfig, module: RemoteModule): unknown {
+  return module.remote!.connect(config.sections[module.remote!.key], process.env);
 }
 
-export function s3Connection(config: RemoteConfig): S3Connection {
-  const url = new URL(config.s3!.endpoint);
-  return {
-    endPoint: url.hostname,
-    port: Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
-    useSSL: url.protocol === 'https:',
-    accessKey: process.env.LAB_REMOTE_S3_ACCESS_KEY ?? '',
-    secretKey: process.env.LAB_REMOTE_S3_SECRET_KEY ?? '',
-    region: config.s3!.region,
-  };
-}
-
-/** The same protocol-level probes the docker runtime uses, pointed at someone else's services. */
-export function probeEndpoint(config: RemoteConfig, endpoint: Endpoint): Promise<void> {
-  switch (endpoint) {
-    case 'postgres':
-      return probePostgres(postgresConnection(config));
-    case 'kafka':
-      return probeKafka({ brokers: config.kafka!.brokers });
-    case 's3':
-      return probeS3Store(s3Connection(config));
-    case 'trino':
-      return probeTrino({ server: config.trino!.url, user: config.trino!.user ?? 'lab', password: process.env.LAB_REMOTE_TRINO_PASSWORD });
-    case 'weaviate':
-      return probeWeaviate({ url: config.weaviate!.url });
-    case 'redis': {
-      const url = new URL(config.redis!.url);
-      return probeRedis({ host: url.hostname, port: Number(url.port || 6379), password: process.env.LAB_REMOTE_REDIS_PASSWORD });
-    }
-    case 'spark': {
-      const url = new URL(config.spark!.url.replace(/^sc:/, 'http:'));
-      return probeTcp(url.hostname, Number(url.port || 15002));
-    }
-  }
-}
-
-function where(config: RemoteConfig, endpoint: Endpoint): string {
-  switch (endpoint) {
-    case 'postgres': {
-      const c = postgresConnection(config);
-      return `${c.user}@${c.host}:${c.port}/${c.database}`;
-    }
-    case 'kafka':
-      return config.kafka!.brokers.join(',');
-    case 's3':
-      return `${config.s3!.endpoint}/${config.s3!.bucket}`;
-    default:
-      return (config[endpoint] as { url: string }).url;
-  }
+function where(config: RemoteConfig, module: RemoteModule): string {
+  return module.where(connectionOf(config, module));
 }
 
 /** Removes the learner's namespace, and only it: their schema, their object prefix, their topics. */
 export async function cleanNamespace(config: RemoteConfig, lab: string): Promise<string[]> {
   const names = namespaceNames(config.namespace, lab);
   const removed: string[] = [];
-  if (config.postgres) {
-    await new StartedPostgres(postgresConnection(config)).withClient(async (client) => {
-      const r = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [names.schema]);
-      if (r.rowCount) {
-        await client.query(`DROP SCHEMA "${names.schema}" CASCADE`);
-        removed.push(`postgres schema ${names.schema}`);
-      }
-    });
-  }
-  if (config.kafka) {
-    const admin = new StartedKafka({ brokers: config.kafka.brokers }).client('lakehouse-lab-cleanup').admin();
-    await admin.connect();
-    try {
-      const topics = (await admin.listTopics()).filter((t) => t.startsWith(names.topicPrefix));
-      if (topics.length) {
-        await admin.deleteTopics({ topics });
-        removed.push(`${topics.length} kafka topic${topics.length === 1 ? '' : 's'} ${names.topicPrefix}*`);
-      }
-    } finally {
-      await admin.disconnect();
-    }
-  }
-  if (config.s3) {
-    const s3 = new StartedS3(s3Connection(config));
-    const keys = await s3.listKeys(config.s3.bucket, names.s3Prefix);
-    if (keys.length) {
-      await s3.client().removeObjects(config.s3.bucket, keys);
-      removed.push(`${keys.length} object${keys.length === 1 ? '' : 's'} under s3://${config.s3.bucket}/${names.s3Prefix}`);
-    }
+  for (const module of SERVICES) {
+    if (!module.remote?.clean || config.sections[module.remote.key] === undefined) continue;
+    removed.push(...(await module.remote.clean(module.start(connectionOf(config, module)), names)));
   }
   return removed;
 }
@@ -128,7 +46,7 @@ export async function cleanNamespace(config: RemoteConfig, lab: string): Promise
 /**
  * Services someone else runs, for those who outgrow one machine. `up` verifies every endpoint
  * the lab needs with the same probes as the docker runtime and seeds into the learner's own
- * namespace; `reset` and `down` touch nothing outside it.
+ * namespace (only the seed steps that keep to one); `reset` and `down` touch nothing outside it.
  */
 export class RemoteRuntime implements Runtime {
   readonly name = 'remote' as const;
@@ -140,27 +58,38 @@ export class RemoteRuntime implements Runtime {
   }
 
   /** The configuration, with every endpoint this lab needs present. */
-  private config(lab: LoadedLab): { config: RemoteConfig; endpoints: Endpoint[] } {
+  private config(lab: LoadedLab): { config: RemoteConfig; endpoints: RemoteModule[] } {
     const config = loadRemoteConfig();
     const endpoints = endpointsFor(lab);
-    const missing = endpoints.filter((e) => !config[e]);
+    const missing = endpoints.filter((e) => config.sections[e.remote!.key] === undefined).map((e) => e.remote!);
     if (missing.length) {
       throw new LabError(
-        `${lab.name} on the remote runtime needs ${missing.map((e) => `a ${e} endpoint`).join(' and ')}, and ${config.source === 'environment' ? 'no lab.config.yaml or LAB_REMOTE_* variable' : config.source} gives ${missing.length > 1 ? 'them' : 'it'}.`,
-        `Set ${missing.map((e) => ENDPOINT_ENV[e].location.join(' and ')).join(', ')} (credentials: ${missing.flatMap((e) => ENDPOINT_ENV[e].secrets).join(', ') || 'none'}), or add them under \`remote:\` in lab.config.yaml.`,
+        `${lab.name} on the remote runtime needs ${missing.map((e) => `a ${e.key} endpoint`).join(' and ')}, and ${config.source === 'environment' ? 'no lab.config.yaml or LAB_REMOTE_* variable' : config.source} gives ${missing.length > 1 ? 'them' : 'it'}.`,
+        `Set ${missing.map((e) => e.location.join(' and ')).join(', ')} (credentials: ${missing.flatMap((e) => e.secrets).join(', ') || 'none'}), or add them under \`remote:\` in lab.config.yaml.`,
       );
     }
     return { config, endpoints };
   }
 
-  private async verify(config: RemoteConfig, endpoints: Endpoint[], output: Output): Promise<void> {
-    for (const endpoint of endpoints) {
-      const done = output.progress().start(`${endpoint} at ${where(config, endpoint)}`);
+  private services(config: RemoteConfig, endpoints: RemoteModule[]): StackServices {
+    return {
+      provides: endpoints.map((e) => e.role),
+      connect: async <R extends Role>(role: R): Promise<RoleClients[R]> => {
+        const module = endpoints.find((e) => e.role === role)!;
+        return module.start(connectionOf(config, module)) as RoleClients[R];
+      },
+    };
+  }
+
+  private async verify(config: RemoteConfig, endpoints: RemoteModule[], output: Output): Promise<void> {
+    for (const module of endpoints) {
+      const key = module.remote!.key;
+      const done = output.progress().start(`${key} at ${where(config, module)}`);
       try {
-        await probeEndpoint(config, endpoint);
+        await module.probe(connectionOf(config, module));
       } catch (err) {
         const why = (err as Error).message?.split('\n')[0] || String(err);
-        throw new LabError(`The ${endpoint} endpoint at ${where(config, endpoint)} does not answer: ${why}.`, `Check the address and ${ENDPOINT_ENV[endpoint].secrets.join('/') || 'the network'}; the probe is the one the docker runtime uses.`);
+        throw new LabError(`The ${key} endpoint at ${where(config, module)} does not answer: ${why}.`, `Check the address and ${module.remote!.secrets.join('/') || 'the network'}; the probe is the one the docker runtime uses.`);
       }
       done('ready');
     }
@@ -177,22 +106,18 @@ export class RemoteRuntime implements Runtime {
     }
     const python = startLabPython(this.paths, lab, opts.output);
     python.catch(() => undefined);
-    const postgres = config.postgres ? new StartedPostgres(postgresConnection(config)) : undefined;
-    const main = await this.store(lab).ensure(lab, {
-      seed: opts.seed,
-      scale: opts.scale,
-      hidden: false,
-      reseed: opts.reseed || (postgres ? !(await sourceHasData(lab, postgres, names.schema)) : false),
-      output: opts.output,
-      seedInto: postgres ? seedThroughPostgres(lab, postgres, names.schema) : undefined,
-    });
-    const hidden = await ensureHiddenDataset(this.store(lab), lab, opts);
+    const datasets: Dataset[] = [];
+    const services = withServices(onThisMachine(this.paths, lab, datasets, python), this.services(config, endpoints));
+    datasets.push(...(await seedLabData(this.store(lab), lab, { ...opts, services, steps: seedStepsFor(lab, services, { sharedCluster: true }), namespace: names })));
     fs.writeFileSync(path.join(this.paths.home, lab.name, 'remote', 'remote.json'), JSON.stringify({ namespace: config.namespace, source: config.source }) + '\n');
-    return { runtime: this.name, lab, datasets: [main, hidden], python: await python };
+    await python;
+    return new LabStack(this.name, lab, datasets, services);
   }
 
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
-    return { runtime: this.name, lab, ...(await attachLabData(this.paths, lab, this.store(lab), opts)) };
+    const datasets = await attachLabData(lab, this.store(lab), opts);
+    const { config, endpoints } = this.config(lab);
+    return new LabStack(this.name, lab, datasets, withServices(onThisMachine(this.paths, lab, datasets), this.services(config, endpoints)));
   }
 
   /** The shared services keep running (they are not ours); the learner's namespace is removed. */
@@ -207,12 +132,13 @@ export class RemoteRuntime implements Runtime {
     const reports: ServiceReport[] = [];
     try {
       const { config, endpoints } = this.config(lab);
-      for (const endpoint of endpoints) {
+      for (const module of endpoints) {
+        const key = module.remote!.key;
         try {
-          await probeEndpoint(config, endpoint);
-          reports.push({ service: endpoint, role: 'remote', state: 'ready', detail: `${where(config, endpoint)} · namespace ${config.namespace}` });
+          await module.probe(connectionOf(config, module));
+          reports.push({ service: key, role: 'remote', state: 'ready', detail: `${where(config, module)} · namespace ${config.namespace}` });
         } catch (err) {
-          reports.push({ service: endpoint, role: 'remote', state: 'missing', detail: `${where(config, endpoint)}: ${(err as Error).message.split('\n')[0]}` });
+          reports.push({ service: key, role: 'remote', state: 'missing', detail: `${where(config, module)}: ${(err as Error).message.split('\n')[0]}` });
         }
       }
     } catch (err) {

@@ -5,15 +5,15 @@ import { PassThrough } from 'node:stream';
 import Docker from 'dockerode';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadLab } from '../../../src/lab/load.js';
-import { ComposeStack, PROJECT_LABEL } from '../../../src/runtime/docker/compose-stack.js';
+import { PROJECT_LABEL } from '../../../src/runtime/docker/compose-file.js';
+import { ComposeStack } from '../../../src/runtime/docker/compose-stack.js';
 import { cleanNamespace } from '../../../src/runtime/remote/remote-runtime.js';
 import { loadRemoteConfig } from '../../../src/runtime/remote/config.js';
 import { consoleOutput } from '../../../src/ui/output.js';
 import { bronzeViews } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
 import { probeS3Store, StartedS3 } from '../../../src/services/s3.js';
-import { StartedTrino } from '../../../src/services/trino.js';
-import { buildModelOnTrino, downloadTableFiles } from '../../../src/runtime/docker/lakehouse-models.js';
+import { createTableAs, StartedTrino } from '../../../src/services/trino.js';
 import { orderModels, parseModel } from '../../../src/lab/models.js';
 import { lab, scratchDir } from '../../helpers.js';
 import { podmanUnavailable, startPodman, type PodmanEngine } from '../../support/podman.js';
@@ -178,9 +178,9 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     const shared = new ComposeStack('month1', { dir: path.join(scratchDir('shared-pg'), 'docker'), localImages: true, env: stackEnv });
     const pg = await shared.start(quiet);
     try {
-      const conn = pg.postgresConnection();
-      const count = (sql: string) => pg.postgres().withClient(async (c) => Number((await c.query(sql)).rows[0].n));
-      await pg.postgres().withClient((c) => c.query('CREATE TABLE public.team_orders (id int); INSERT INTO public.team_orders VALUES (1), (2)'));
+      const conn = pg.client('oltp').connection;
+      const count = (sql: string) => pg.client('oltp').withClient(async (c) => Number((await c.query(sql)).rows[0].n));
+      await pg.client('oltp').withClient((c) => c.query('CREATE TABLE public.team_orders (id int); INSERT INTO public.team_orders VALUES (1), (2)'));
       const remote = (ns: string) => ({ LAB_REMOTE_POSTGRES_URL: `postgres://${conn.user}@${conn.host}:${conn.port}/${conn.database}`, LAB_REMOTE_POSTGRES_PASSWORD: conn.password, LAB_REMOTE_NAMESPACE: ns });
       const alice = scratchDir('remote-alice');
       const bob = scratchDir('remote-bob');
@@ -202,7 +202,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       expect(JSON.parse(check.stdout)).toMatchObject({ runtime: 'remote', score: 1 });
 
       // Bob's data and the team's table survive Alice's reset and down.
-      await pg.postgres().withClient((c) => c.query("INSERT INTO lab_bob_month1.categories VALUES (9999, NULL, 'bob was here')"));
+      await pg.client('oltp').withClient((c) => c.query("INSERT INTO lab_bob_month1.categories VALUES (9999, NULL, 'bob was here')"));
       expect((await lab(['reset', 'month1'], { cwd: alice, env: remote('alice') })).code).toBe(0);
       expect(await count('SELECT count(*) AS n FROM lab_alice_month1.orders')).toBe(aliceOrders);
       const down = await lab(['down', 'month1'], { cwd: alice, env: remote('alice') });
@@ -232,7 +232,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     const stack = new ComposeStack('month5', { dir, localImages: true, env: stackEnv });
     try {
       const started = await stack.start(output);
-      const kafka = started.kafka().client('podman-test');
+      const kafka = started.client('stream').client('podman-test');
       const admin = kafka.admin();
       await admin.connect();
       await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1 }], waitForLeaders: true });
@@ -256,7 +256,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       await consumer.disconnect();
       expect(received).toBe('card-42={"amount":12.5}');
 
-      const redis = await started.redis().client();
+      const redis = await started.client('cache').client();
       await redis.hSet('features:card-42', { txn_count_1h: '3', avg_amount: '12.5' });
       expect(await redis.hGetAll('features:card-42')).toEqual({ txn_count_1h: '3', avg_amount: '12.5' });
       await redis.quit();
@@ -270,7 +270,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       await anonymous.disconnect();
 
       // Remote runtime clean-up on a shared broker: only the learner's topic prefix goes.
-      const brokers = started.kafka().bootstrapServers;
+      const brokers = started.client('stream').bootstrapServers;
       const nsAdmin = kafka.admin();
       await nsAdmin.connect();
       await nsAdmin.createTopics({ topics: ['alice.month5.payments', 'alice.month5.alerts', 'bob.month5.payments'].map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
@@ -368,26 +368,15 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     const solved = await lab(['check', 'month4', '--json'], { cwd, env, timeoutMs: 600_000 });
     expect(JSON.parse(solved.stdout)).toMatchObject({ runtime: 'docker', score: month4.exercises.length, max: month4.exercises.length });
 
-    // A reference per engine: the Trino-dialect pipeline, built on Trino into Iceberg tables in MinIO,
-    // gives exactly the rows of the DuckDB reference pipeline; the very files Trino wrote are read back.
-    const referenceLake = path.join(cwd, '.lab', 'month4', 'docker', 'data', 'cache', 'reference-lake');
-    const duckdbPipeline = path.join(referenceLake, fs.readdirSync(referenceLake).find((d) => fs.existsSync(path.join(referenceLake, d, '.complete')))!);
+    // A reference per engine: `lab dev check`, with the stack up, builds the Trino-dialect pipeline on
+    // Trino into Iceberg tables in MinIO and proves it gives the DuckDB reference's rows, table by table,
+    // on both seeds, reading back the very files Trino wrote.
+    const dev = await lab(['dev', 'check', 'month4'], { cwd, env, timeoutMs: 1_200_000 });
+    expect(dev.stdout.split('\n').filter((l) => l.includes('✗')), dev.stdout + dev.stderr).toEqual([]);
+    expect(dev.stdout).toMatch(/✓ references in Trino's dialect give DuckDB's rows, on seed 42 \(small\) and the hidden seed/);
+    expect(dev.code).toBe(0);
     const trinoPipeline = orderModels(month4.exercises.filter((e) => e.def.kind === 'model').map((e) => parseModel(path.join(e.dir, 'solution', 'trino', e.def.file))));
     expect(trinoPipeline).toHaveLength(9);
-    const compare = await SqlSession.inMemory();
-    for (const model of trinoPipeline) {
-      const rows = await buildModelOnTrino(trino, model);
-      const dir = path.join(cwd, 'trino-files', model.name);
-      const files = await downloadTableFiles(trino, s3, model, dir);
-      if (model.partitionBy) expect(files.every((f) => path.relative(dir, f).startsWith(`${model.partitionBy}=`)), model.name).toBe(true);
-      const read = (d: string) => `read_parquet('${d}/**/*.parquet', hive_partitioning = false)`;
-      const columns = (await compare.queryObjects(`DESCRIBE SELECT * FROM ${read(path.join(duckdbPipeline, model.layer, model.table))}`)).map((c) => `"${String(c.column_name)}"`).join(', ');
-      const differ = (a: string, b: string) => compare.scalar(`SELECT count(*) FROM (SELECT ${columns} FROM ${read(a)} EXCEPT ALL SELECT ${columns} FROM ${read(b)})`);
-      expect(Number(await compare.scalar(`SELECT count(*) FROM ${read(dir)}`)), model.name).toBe(rows);
-      expect(Number(await differ(path.join(duckdbPipeline, model.layer, model.table), dir)), `${model.name}: rows only DuckDB's reference has`).toBe(0);
-      expect(Number(await differ(dir, path.join(duckdbPipeline, model.layer, model.table))), `${model.name}: rows only Trino's reference has`).toBe(0);
-    }
-    compare.close();
     // The learner's models on Trino: built there from the workspace, judged on the files Trino wrote.
     const onDuckdbDialect = await lab(['check', 'month4', '01', '--engine', 'trino'], { cwd, env, timeoutMs: 600_000 });
     expect(onDuckdbDialect.code).toBe(1);
@@ -419,7 +408,8 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(endless.stdout).toMatch(/silver\.orders\.sql: stopped after [\d.]+ s: the model was still running on Trino/);
 
     // Each build is a snapshot of the same Iceberg table: the previous one stays readable.
-    await buildModelOnTrino(trino, trinoPipeline.find((m) => m.name === 'gold.dim_date')!);
+    const dimDate = trinoPipeline.find((m) => m.name === 'gold.dim_date')!;
+    await createTableAs(trino, { schema: dimDate.layer, table: dimDate.table, sql: dimDate.sql });
     expect(await trino.scalar('SELECT count(*) FROM gold."dim_date$snapshots"')).toBeGreaterThanOrEqual(2);
 
     const down = await lab(['down', 'month4', '--volumes'], { cwd, env });

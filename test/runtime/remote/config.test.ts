@@ -25,16 +25,16 @@ describe('remote runtime configuration', () => {
   it('reads endpoints from lab.config.yaml; the environment overrides them', () => {
     const dir = withFile('remote:\n  namespace: Alice.Smith\n  postgres:\n    url: postgres://alice@db.internal:5432/shop\n  kafka:\n    brokers: [k1:9092, k2:9092]\n');
     const config = loadRemoteConfig(dir, {});
-    expect(config).toMatchObject({ namespace: 'alice_smith', source: 'lab.config.yaml', postgres: { url: 'postgres://alice@db.internal:5432/shop' }, kafka: { brokers: ['k1:9092', 'k2:9092'] } });
+    expect(config).toMatchObject({ namespace: 'alice_smith', source: 'lab.config.yaml', sections: { postgres: { url: 'postgres://alice@db.internal:5432/shop' }, kafka: { brokers: ['k1:9092', 'k2:9092'] } } });
     const overridden = loadRemoteConfig(dir, { LAB_REMOTE_KAFKA_BROKERS: 'k9:9092', LAB_REMOTE_NAMESPACE: 'bob' });
-    expect(overridden.kafka?.brokers).toEqual(['k9:9092']);
+    expect(overridden.sections.kafka).toEqual({ brokers: ['k9:9092'] });
     expect(overridden.namespace).toBe('bob');
   });
 
   it('LAB_CONFIG names another file; environment alone works too', () => {
     const dir = withFile('remote:\n  trino:\n    url: http://trino:8080\n');
     fs.renameSync(path.join(dir, 'lab.config.yaml'), path.join(dir, 'team.yaml'));
-    expect(loadRemoteConfig(dir, { LAB_CONFIG: 'team.yaml' }).trino?.url).toBe('http://trino:8080');
+    expect(loadRemoteConfig(dir, { LAB_CONFIG: 'team.yaml' }).sections.trino).toEqual({ url: 'http://trino:8080' });
     expect(loadRemoteConfig(scratchDir('no-config'), { LAB_REMOTE_POSTGRES_URL: 'postgres://u@h/db', LAB_REMOTE_NAMESPACE: 'x' }).source).toBe('environment');
     expect(errorOf(() => loadRemoteConfig(dir, { LAB_CONFIG: 'missing.yaml' })).message).toMatch(/LAB_CONFIG points at .*missing\.yaml, which does not exist/);
   });
