@@ -1,7 +1,6 @@
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
 import { gradeLab } from '../grade/grader.js';
-import { resolveEngine } from '../grade/trino-runs.js';
 import { jsonReport, prettyExercise, prettySummary, writeJunit } from '../grade/reporters.js';
 import { findExercise, loadLab } from '../lab/load.js';
 import { attachStack, recordProgress, type CommandContext } from './context.js';
@@ -26,13 +25,13 @@ export async function checkCommand(ctx: CommandContext, labName: string, exercis
   const exercises = exercise ? [findExercise(lab, exercise)] : lab.exercises;
   const timeoutMs = parseTimeout(flags.timeout);
   const { stack, labState } = await attachStack(ctx, lab);
-  const lakehouse = await resolveEngine(flags.engine, lab.name, stack);
-  if (!flags.json) ctx.output.result(pc.dim(`checking ${lab.name} on the ${stack.runtime} runtime${lakehouse ? ' · models built and judged on Trino' : ''} · seed ${labState.seed} (${labState.scale}) and a hidden seed`));
+  const engine = flags.engine ? await stack.modelEngine(flags.engine) : undefined;
+  if (!flags.json) ctx.output.result(pc.dim(`checking ${lab.name} on the ${stack.runtime} runtime${engine ? ` · models built and judged on ${engine.label}` : ''} · seed ${labState.seed} (${labState.scale}) and a hidden seed`));
   const reused: string[] = [];
   const report = await gradeLab(stack, ctx.paths, exercises, {
     timeoutMs,
     fresh: flags.fresh,
-    lakehouse,
+    engine,
     onReused: (id) => reused.push(id),
     onExercise: (result) => {
       if (!flags.json) ctx.output.result(prettyExercise(result));

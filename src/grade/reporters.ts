@@ -1,20 +1,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
-import type { ExerciseResult, LabReport } from './grader.js';
+import type { CheckResult, ExerciseResult, LabReport } from './grader.js';
 
-/** One exercise as the learner reads it in a terminal: a line, then every failed check. */
+/** The version of the `lab check --json` contract (DESIGN.md): each check's `status`, `score` and `threshold` came with 1. */
+export const REPORT_VERSION = 1;
+
+const MARKS: Record<CheckResult['status'], string> = { pass: pc.green('✓'), fail: pc.red('✗'), error: pc.red('!'), skipped: pc.dim('–') };
+
+/** One exercise as the learner reads it in a terminal: a line, then every check that failed, did not run, or was skipped. */
 export function prettyExercise(result: ExerciseResult): string {
-  const mark = result.passed ? pc.green('✓') : pc.red('✗');
+  const didNotRun = !result.passed && result.checks.some((c) => c.status === 'error') && !result.checks.some((c) => c.status === 'fail');
+  const mark = result.passed ? pc.green('✓') : didNotRun ? pc.red('!') : pc.red('✗');
   const lines = [`${mark} ${pc.bold(result.id)}  ${pc.dim(result.title)}`];
-  if (!result.passed) {
-    for (const check of result.checks.filter((c) => !c.passed)) {
-      const [first, ...rest] = check.message.split('\n');
-      lines.push(`    ${pc.red('✗')} ${check.name}: ${first}`);
-      for (const line of rest) lines.push(`        ${line}`);
-    }
-    lines.push(`    ${pc.dim(`workspace/${result.files.join(', ')}`)}`);
+  for (const check of result.checks.filter((c) => c.status !== 'pass')) {
+    const [first, ...rest] = check.message.split('\n');
+    const text = `${check.name}: ${first}`;
+    lines.push(`    ${MARKS[check.status]} ${check.status === 'skipped' ? pc.dim(`${text} (skipped)`) : text}`);
+    for (const line of rest) lines.push(`        ${line}`);
   }
+  if (!result.passed) lines.push(`    ${pc.dim(`workspace/${result.files.join(', ')}`)}`);
   return lines.join('\n');
 }
 
@@ -25,9 +30,10 @@ export function prettySummary(report: LabReport): string {
   return `\n${color(`score ${report.score}/${report.max}`)} ${pc.dim(`(${report.lab}, ${report.runtime} runtime)`)}${tail}`;
 }
 
-/** The contract other tools read (DESIGN.md): exactly these keys. */
+/** The contract other tools read (DESIGN.md): exactly these keys, in this order; `score`/`threshold` only when a check measured. */
 export function jsonReport(report: LabReport): string {
   return JSON.stringify({
+    version: REPORT_VERSION,
     lab: report.lab,
     runtime: report.runtime,
     score: report.score,
@@ -37,7 +43,7 @@ export function jsonReport(report: LabReport): string {
       title: e.title,
       files: e.files,
       passed: e.passed,
-      checks: e.checks.map((c) => ({ name: c.name, passed: c.passed, message: c.message })),
+      checks: e.checks.map((c) => ({ name: c.name, status: c.status, passed: c.passed, message: c.message, ...(c.score !== undefined ? { score: c.score, threshold: c.threshold } : {}) })),
     })),
   });
 }
@@ -47,19 +53,23 @@ const xml = (s: string) =>
     // eslint-disable-next-line no-control-regex
     .replace(/[\x00-\x08\x0b\x0c\x0e-\x1f]/g, '');
 
-/** JUnit XML: a testsuite per exercise, a testcase per check. */
+const count = (checks: CheckResult[], status: CheckResult['status']) => checks.filter((c) => c.status === status).length;
+
+/** JUnit XML: a testsuite per exercise, a testcase per check; a check that did not run is an <error>, a skipped one <skipped>. */
 export function junitReport(report: LabReport): string {
   const checks = report.exercises.flatMap((e) => e.checks);
-  const failures = checks.filter((c) => !c.passed).length;
+  const body = (c: CheckResult) => {
+    const first = xml(c.message.split('\n')[0]!);
+    if (c.status === 'fail') return `<failure message="${first}">${xml(c.message)}</failure>`;
+    if (c.status === 'error') return `<error message="${first}">${xml(c.message)}</error>`;
+    if (c.status === 'skipped') return `<skipped message="${first}"/>`;
+    return '';
+  };
   const suites = report.exercises.map((e) => {
-    const cases = e.checks.map((c) => {
-      const body = c.passed ? '' : `<failure message="${xml(c.message.split('\n')[0]!)}">${xml(c.message)}</failure>`;
-      return `    <testcase classname="${xml(`${report.lab}.${e.id}`)}" name="${xml(c.name)}">${body}</testcase>`;
-    });
-    const f = e.checks.filter((c) => !c.passed).length;
-    return `  <testsuite name="${xml(`${report.lab}/${e.id}`)}" tests="${e.checks.length}" failures="${f}">\n${cases.join('\n')}\n  </testsuite>`;
+    const cases = e.checks.map((c) => `    <testcase classname="${xml(`${report.lab}.${e.id}`)}" name="${xml(c.name)}">${body(c)}</testcase>`);
+    return `  <testsuite name="${xml(`${report.lab}/${e.id}`)}" tests="${e.checks.length}" failures="${count(e.checks, 'fail')}" errors="${count(e.checks, 'error')}" skipped="${count(e.checks, 'skipped')}">\n${cases.join('\n')}\n  </testsuite>`;
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(report.lab)}" tests="${checks.length}" failures="${failures}">\n${suites.join('\n')}\n</testsuites>\n`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(report.lab)}" tests="${checks.length}" failures="${count(checks, 'fail')}" errors="${count(checks, 'error')}" skipped="${count(checks, 'skipped')}">\n${suites.join('\n')}\n</testsuites>\n`;
 }
 
 export function writeJunit(file: string, report: LabReport): void {

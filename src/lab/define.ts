@@ -1,9 +1,9 @@
-import type { Scale } from '../../datasets/ecommerce/generate.js';
 import type { SqlSession } from '../services/duckdb.js';
-import type { StartedPythonVenv } from '../services/python/python.js';
+import type { Role, RoleClients } from '../services/roles.js';
+import type { NamespaceNames } from '../services/service.js';
+import type { Scale } from './scale.js';
 
-/** Service roles a lab can ask for; each runtime hands back a client per role. */
-export type Role = 'sql' | 'python' | 'objectStore' | 'stream' | 'cache' | 'vectors' | 'oltp' | 'spark' | 'embedder';
+export type { Role } from '../services/roles.js';
 export type RuntimeName = 'local' | 'docker' | 'remote';
 
 export interface SeedOptions {
@@ -25,11 +25,37 @@ export interface LabNeeds {
   ports?: number[];
 }
 
+/** What a seed step gets: the role's client, the dataset being seeded, and where in a shared cluster it goes. */
+export interface SeedContext<R extends Role> {
+  client: RoleClients[R];
+  /** Another role's client, for a step that needs two (Iceberg tables: Trino and the object store). */
+  service<S extends Role>(role: S): Promise<RoleClients[S]>;
+  /** The dataset's folder (while seeding: its temporary folder). */
+  dir: string;
+  /** The grader's second seed, kept apart from the learner's. */
+  hidden: boolean;
+  /** The names a step writes under: plain on the docker runtime, the learner's own on a shared cluster. */
+  namespace: NamespaceNames;
+}
+
+/** How a lab's seeded data reaches the service of one role (rows into Postgres, files into the object store, events into a topic). */
+export interface SeedStep<R extends Role> {
+  /** Runs inside seeding, after the lab's generator: the session holds its tables, and a step may replace them (an extract). */
+  seed(ctx: SeedContext<R> & { session: SqlSession; onTable(table: string, rows: number): void }): Promise<void>;
+  /** Whether the service still holds this dataset (fresh volumes hold nothing): when not, the dataset is seeded again. */
+  present(ctx: SeedContext<R>): Promise<boolean>;
+  /** It writes only under the learner's namespace, so the remote runtime may run it on a shared cluster. */
+  namespaced: boolean;
+}
+
+export type SeedSteps = { [R in Role]?: SeedStep<R> };
+
 export interface LabDefinition {
   name: string;
   title: string;
   /** One paragraph: what the learner can do after this month. */
   summary: string;
+  /** The roles the lab asks runtimes for; a stack hands out a client for each one it runs. */
   roles: Role[];
   /** Which engine runs the learner's SQL on each runtime. */
   sqlEngine: Partial<Record<RuntimeName, string>>;
@@ -38,8 +64,15 @@ export interface LabDefinition {
   tables: readonly string[];
   /** Builds the lab's dataset in the given SQL session (same seed and scale: same rows). */
   seed(session: SqlSession, opts: SeedOptions): Promise<void>;
+  /** How the seeded data reaches each role's service, on a runtime that runs it. */
+  seedsInto?: SeedSteps;
   /** Changes whenever the generator would produce other rows, so stale seeded data is rebuilt. */
   datasetVersion(seed: number, scale: Scale): string;
+  /**
+   * Folders of a dataset (beside its database file) whose files are its data, e.g. the lake's bronze
+   * drops: a changed file there (a landed drop) changes the dataset's revision, and every cache on it.
+   */
+  dataFolders?(datasetDir: string): string[];
   /** Pinned Python requirements file (relative to the lab folder), when the lab has Python exercises. */
   pythonRequirements?: string;
   /**
@@ -52,10 +85,7 @@ export interface LabDefinition {
    * see it (`land`) and stop seeing it (`unland`). Incremental checks run the learner's model on it.
    */
   nextDrop?(datasetDir: string): NextDrop | undefined;
-  /**
-   * Lake labs: the folder of a dataset that holds the lake (bronze drops, silver and gold). On a
-   * container runtime it is published to the object store, and `tables` to the SQL engine's catalog.
-   */
+  /** Lake labs: the folder of a dataset that holds the lake (bronze drops, silver and gold). */
   lake?(datasetDir: string): string;
 }
 
@@ -63,65 +93,8 @@ export interface NextDrop {
   day: string;
   land: string[];
   unland: string[];
-}
-
-/**
- * sql: one query whose result is graded. python: a `solve()` whose DataFrame is graded.
- * model: one table of a pipeline (`silver.orders`): the query's result is written as Parquet
- * files into the lake, with its upstream tables as the reference pipeline built them.
- */
-export type ExerciseKind = 'sql' | 'python' | 'model';
-
-/** One run of a solution (learner's or reference) on one dataset, materialized for checks. */
-export interface RunContext {
-  /** Human label of the dataset: "seed 42 (small)" or "the hidden seed". */
-  dataset: string;
-  hidden: boolean;
-  session: SqlSession;
-  /** Table names, in `session`, holding the learner's and the reference's results. */
-  learnerTable: string;
-  referenceTable: string;
-  /** Model exercises: where the learner's files are. */
-  learnerOutput?: ModelOutput;
-  /** Model exercises: reruns the learner's model into another folder (for idempotency checks). */
-  rerunLearner?: () => Promise<ModelOutput>;
-  /** Incremental model exercises: lands the next day's drop and runs the learner's model for that day only. */
-  incrementalRun?: () => Promise<CheckOutcome>;
-}
-
-export interface SourceContext {
-  /** The learner's file content. */
-  source: string;
-  /** Workspace-relative path, for messages. */
-  file: string;
-  absFile: string;
-  kind: ExerciseKind;
-  python?: StartedPythonVenv;
-}
-
-export interface CheckOutcome {
-  passed: boolean;
-  message: string;
-}
-
-/**
- * A check looks either at results (run once per dataset: the learner's seed and the hidden one)
- * or at the source file (run once).
- */
-export type Check =
-  | { name: string; on: 'results'; run(ctx: RunContext): Promise<CheckOutcome> }
-  | { name: string; on: 'source'; run(ctx: SourceContext): Promise<CheckOutcome> | CheckOutcome };
-
-export interface ExerciseDefinition {
-  title: string;
-  kind: ExerciseKind;
-  /** The learner's file name, the same in template/ and solution/. */
-  file: string;
-  /** Python exercises: the DataFrame library whose frames `solve()` receives. */
-  library?: 'pandas' | 'polars' | 'pyspark';
-  checks: Check[];
-  /** Per-run limit; a solution still running then is stopped. */
-  timeoutMs?: number;
+  /** Lands it for good (`lab drop`), as the nightly export would; says what landed, for people. */
+  commit(): string[];
 }
 
 /** Where a model exercise's result landed, for checks on files and partitions. */
@@ -132,10 +105,132 @@ export interface ModelOutput {
   partitionBy?: string;
 }
 
+/**
+ * A check's outcome, as Exercism's test runners report them: `pass`; `fail` (the solution is
+ * wrong); `error` (it did not run: a syntax error, an exception, a time limit); `skipped` (not
+ * run here, e.g. on this engine). A check that measures says its `score` and `threshold`.
+ */
+export type CheckStatus = 'pass' | 'fail' | 'error' | 'skipped';
+
+export interface CheckOutcome {
+  status: CheckStatus;
+  message: string;
+  score?: number;
+  threshold?: number;
+  /** The solution was stopped at its time limit: how busy the machine was decides, so the grade is not kept. */
+  timedOut?: boolean;
+}
+
+export const pass = (message: string): CheckOutcome => ({ status: 'pass', message });
+export const fail = (message: string): CheckOutcome => ({ status: 'fail', message });
+export const errored = (message: string, opts: { timedOut?: boolean } = {}): CheckOutcome => ({ status: 'error', message, ...(opts.timedOut ? { timedOut: true } : {}) });
+export const skipped = (message: string): CheckOutcome => ({ status: 'skipped', message });
+export const outcome = (passed: boolean, message: string): CheckOutcome => (passed ? pass(message) : fail(message));
+
+/** A measured check: passes at or past its threshold ("recall@5 0.83 ≥ 0.80"). */
+export function measured(metric: string, score: number, threshold: number, opts: { lowerIsBetter?: boolean; detail?: string } = {}): CheckOutcome {
+  const ok = opts.lowerIsBetter ? score <= threshold : score >= threshold;
+  const cmp = opts.lowerIsBetter ? (ok ? '≤' : '>') : ok ? '≥' : '<';
+  const digits = Math.abs(threshold) >= 10 ? 0 : 2;
+  return { status: ok ? 'pass' : 'fail', message: `${metric} ${score.toFixed(digits)} ${cmp} ${threshold.toFixed(digits)}${opts.detail ? `: ${opts.detail}` : ''}`, score, threshold };
+}
+
+/** What every result check gets, for one dataset (the learner's seed, then the hidden one). */
+export interface RunContext {
+  /** Human label of the dataset: "seed 42 (small)" or "the hidden seed". */
+  dataset: string;
+  hidden: boolean;
+  session: SqlSession;
+  /** Table names, in `session`, holding the learner's and the reference's results. */
+  learnerTable: string;
+  referenceTable: string;
+}
+
+/** A model exercise's run: its files, and what it can do again. */
+export interface ModelRunContext extends RunContext {
+  learnerOutput: ModelOutput;
+  /** Builds the learner's model again into another folder (for idempotency checks). */
+  rerunLearner(): Promise<ModelOutput>;
+  /** Lands the next day's drop and runs the learner's model for that day only. */
+  incrementalRun(): Promise<CheckOutcome>;
+}
+
+/**
+ * The kinds of exercise, each with what its result checks receive. A kind is run by its runner in
+ * src/grade/runners/. sql: one query; python: a `solve()` returning a DataFrame; model: one table of
+ * a pipeline (`silver.orders`), written as Parquet with the reference pipeline upstream.
+ */
+export interface KindContexts {
+  sql: RunContext;
+  python: RunContext;
+  model: ModelRunContext;
+}
+export type ExerciseKind = keyof KindContexts;
+
+export interface SourceContext {
+  /** The learner's file content. */
+  source: string;
+  /** Workspace-relative path, for messages. */
+  file: string;
+  absFile: string;
+  kind: ExerciseKind;
+  /** A role's client (e.g. the Python venv, to lint the file). */
+  service<R extends Role>(role: R): Promise<RoleClients[R]>;
+}
+
+/** Looks at the learner's file, once. */
+export interface SourceCheck {
+  name: string;
+  on: 'source';
+  run: (ctx: SourceContext) => Promise<CheckOutcome> | CheckOutcome;
+}
+
+/** Looks at a run's results, once per dataset. A property, not a method: a check for models does not fit an SQL exercise. */
+export interface ResultCheck<C extends RunContext = RunContext> {
+  name: string;
+  on: 'results';
+  run: (ctx: C) => Promise<CheckOutcome>;
+}
+
+export type Check<C extends RunContext = RunContext> = SourceCheck | ResultCheck<C>;
+
+interface ExerciseBase {
+  title: string;
+  /** The learner's file name, the same in template/ and solution/. */
+  file: string;
+  /** Per-run limit; a solution still running then is stopped. */
+  timeoutMs?: number;
+}
+
+export interface SqlExercise extends ExerciseBase {
+  kind: 'sql';
+  checks: Array<Check<KindContexts['sql']>>;
+}
+
+export interface PythonExercise extends ExerciseBase {
+  kind: 'python';
+  /** The DataFrame library whose frames `solve()` receives. */
+  library?: 'pandas' | 'polars' | 'pyspark';
+  checks: Array<Check<KindContexts['python']>>;
+}
+
+export interface ModelExercise extends ExerciseBase {
+  kind: 'model';
+  checks: Array<Check<KindContexts['model']>>;
+}
+
+interface ExercisesByKind {
+  sql: SqlExercise;
+  python: PythonExercise;
+  model: ModelExercise;
+}
+export type ExerciseDefinition = ExercisesByKind[ExerciseKind];
+
 export function defineLab(def: LabDefinition): LabDefinition {
   return def;
 }
 
-export function defineExercise(def: ExerciseDefinition): ExerciseDefinition {
+/** An exercise of a kind: its checks must fit that kind (a check on a model's files is a compile error on an SQL exercise). */
+export function defineExercise<K extends ExerciseKind>(def: ExercisesByKind[K] & { kind: K }): ExerciseDefinition {
   return def;
 }

@@ -1,8 +1,10 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import type { SqlSession } from '../services/duckdb.js';
-import { sqlCode } from './checks.js';
+import { sqlCode, trimStatement } from '../sql.js';
+import type { LoadedExercise, LoadedLab } from './load.js';
 
 /** A model file is named after the table it builds: `silver.orders.sql` builds `silver.orders`. */
 export const MODEL_FILE = /^(silver|gold)\.([a-z_][a-z0-9_]*)\.sql$/;
@@ -93,7 +95,7 @@ export interface MaterializedModel {
  * the same files), then points the `layer.table` view at it.
  */
 export async function materializeModel(session: SqlSession, model: Pick<Model, 'name' | 'sql' | 'partitionBy'> & { incremental?: boolean }, dir: string, opts: { timeoutMs?: number } = {}): Promise<MaterializedModel> {
-  const body = model.sql.replace(/[\s;]+$/, '');
+  const body = trimStatement(model.sql);
   const tmp = `${dir}.writing-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(tmp), { recursive: true });
@@ -130,4 +132,25 @@ export async function materializeModel(session: SqlSession, model: Pick<Model, '
   await session.run(modelViewSql(model.name, dir));
   const rows = Number(await session.scalar(`SELECT count(*) FROM ${model.name}`));
   return { name: model.name, dir, rows, files: files.length, partitionBy: model.partitionBy };
+}
+
+export function modelExercises(lab: LoadedLab): LoadedExercise[] {
+  return lab.exercises.filter((e) => e.def.kind === 'model');
+}
+
+/** An exercise's reference in an engine's dialect: solution/<dialect>/<file>; '' is the checks' own (DuckDB's). */
+export function dialectSolutionFile(ex: LoadedExercise, dialect: string): string {
+  return dialect ? path.join(ex.dir, 'solution', dialect, ex.def.file) : ex.solutionFile;
+}
+
+/** The reference pipeline: every model exercise's reference solution, in dependency order. */
+export function referenceModels(lab: LoadedLab, dialect = ''): Model[] {
+  return orderModels(modelExercises(lab).map((e) => parseModel(dialectSolutionFile(e, dialect))));
+}
+
+/** Changes whenever a reference model does: the reference pipeline is built again then. */
+export function referenceDigest(lab: LoadedLab, dialect = ''): string {
+  const hash = crypto.createHash('sha256').update(dialect);
+  for (const e of modelExercises(lab)) hash.update(e.id).update(fs.readFileSync(dialectSolutionFile(e, dialect)));
+  return hash.digest('hex').slice(0, 16);
 }

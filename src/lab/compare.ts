@@ -1,5 +1,7 @@
 import type { SqlSession } from '../services/duckdb.js';
 import { quoteIdentifier } from '../sql.js';
+import { fail, pass, type CheckOutcome } from './define.js';
+import { plural, showRow, showValue } from './values.js';
 
 export interface CompareOptions {
   /** Columns (optionally `col DESC`) the learner's rows must be sorted by; omitted: any order. */
@@ -12,10 +14,6 @@ export interface CompareOptions {
   columns?: string[];
 }
 
-export interface Comparison {
-  passed: boolean;
-  message: string;
-}
 
 type Category = 'number' | 'time' | 'text' | 'bool' | 'other';
 
@@ -58,20 +56,6 @@ function normalized(columns: Column[], expected: Column[], digits: number): stri
     .join(', ');
 }
 
-function formatValue(v: unknown): string {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') return `'${v}'`;
-  return String(v);
-}
-
-function formatRow(row: Record<string, unknown>): string {
-  return '{' + Object.entries(row).map(([k, v]) => `${k}: ${formatValue(v)}`).join(', ') + '}';
-}
-
-function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
-}
-
 function close(a: unknown, b: unknown, tolerance: number): boolean {
   if (a === b) return true;
   const x = Number(a);
@@ -85,7 +69,7 @@ function close(a: unknown, b: unknown, tolerance: number): boolean {
  * and says what differs: missing or unexpected columns, a type that cannot match, missing and
  * extra rows with examples, the first row that differs in place, or the first row out of order.
  */
-export async function compareTables(session: SqlSession, learner: string, reference: string, opts: CompareOptions = {}): Promise<Comparison> {
+export async function compareTables(session: SqlSession, learner: string, reference: string, opts: CompareOptions = {}): Promise<CheckOutcome> {
   const tolerance = opts.tolerance ?? 1e-6;
   const digits = digitsFor(tolerance);
   const only = opts.columns?.map((c) => c.toLowerCase());
@@ -99,12 +83,12 @@ export async function compareTables(session: SqlSession, learner: string, refere
     const parts: string[] = [];
     if (missingCols.length) parts.push(`missing column${missingCols.length > 1 ? 's' : ''} ${missingCols.map((c) => `\`${c}\``).join(', ')}`);
     if (extraCols.length) parts.push(`unexpected column${extraCols.length > 1 ? 's' : ''} ${extraCols.map((c) => `\`${c}\``).join(', ')}`);
-    return { passed: false, message: `${parts.join(' and ')}: the result must have exactly the columns ${expected.map((c) => c.name).join(', ')}` };
+    return fail(`${parts.join(' and ')}: the result must have exactly the columns ${expected.map((c) => c.name).join(', ')}`);
   }
   for (const e of expected) {
     const g = got.find((c) => c.name.toLowerCase() === e.name.toLowerCase())!;
     const compatible = e.category === g.category && (e.category !== 'time' || (/TIMESTAMP/i.test(e.type) && /TIMESTAMP/i.test(g.type)) || e.type === g.type);
-    if (!compatible) return { passed: false, message: `column \`${e.name}\` is ${g.type}, expected ${e.type}` };
+    if (!compatible) return fail(`column \`${e.name}\` is ${g.type}, expected ${e.type}`);
   }
 
   const gotSql = `SELECT ${normalized(got, expected, digits)} FROM ${learner}`;
@@ -150,28 +134,28 @@ export async function compareTables(session: SqlSession, learner: string, refere
       const twin = (await session.queryObjects(`SELECT * FROM __extra WHERE ${cond} LIMIT 1`))[0];
       if (twin) {
         const diffs = Object.keys(firstMissing)
-          .filter((k) => formatValue(firstMissing[k]) !== formatValue(twin[k]))
-          .map((k) => `${k} expected ${formatValue(firstMissing[k])}, got ${formatValue(twin[k])}`);
-        const where = (opts.key ?? [expected[0]!.name]).map((k) => `${k} = ${formatValue(firstMissing[k])}`).join(', ');
+          .filter((k) => showValue(firstMissing[k]) !== showValue(twin[k]))
+          .map((k) => `${k} expected ${showValue(firstMissing[k])}, got ${showValue(twin[k])}`);
+        const where = (opts.key ?? [expected[0]!.name]).map((k) => `${k} = ${showValue(firstMissing[k])}`).join(', ');
         lines.push(`first differing row (${where}): ${diffs.join('; ')}`);
       }
     }
     if (missingCount) {
       const sample = await session.queryObjects(`SELECT * FROM __missing ORDER BY ${allCols} LIMIT ${SAMPLE_ROWS}`);
-      lines.push(`missing, e.g. ${sample.map(formatRow).join(' ')}`);
+      lines.push(`missing, e.g. ${sample.map(showRow).join(' ')}`);
     }
     if (extraCount) {
       const sample = await session.queryObjects(`SELECT * FROM __extra ORDER BY ${allCols} LIMIT ${SAMPLE_ROWS}`);
-      lines.push(`unexpected, e.g. ${sample.map(formatRow).join(' ')}`);
+      lines.push(`unexpected, e.g. ${sample.map(showRow).join(' ')}`);
     }
-    return { passed: false, message: lines.join('\n') };
+    return fail(lines.join('\n'));
   }
 
   return checkOrder(session, learner, got, expCount, opts);
 }
 
 /** The rows match; when the exercise asks for an order, the learner's rows must follow it. */
-async function checkOrder(session: SqlSession, learner: string, got: Column[], expCount: number, opts: CompareOptions): Promise<Comparison> {
+async function checkOrder(session: SqlSession, learner: string, got: Column[], expCount: number, opts: CompareOptions): Promise<CheckOutcome> {
   if (opts.orderBy?.length) {
     const orderSql = opts.orderBy.map((o) => {
       const [col, dir] = o.trim().split(/\s+/);
@@ -187,11 +171,8 @@ async function checkOrder(session: SqlSession, learner: string, got: Column[], e
     if (bad[0]) {
       const row = bad[0];
       const shown = Object.fromEntries(Object.entries(row).filter(([k]) => k !== '__rn'));
-      return {
-        passed: false,
-        message: `the rows are right but not in the asked order (ORDER BY ${opts.orderBy.join(', ')}): row ${row.__rn} ${formatRow(shown)} should come earlier`,
-      };
+      return fail(`the rows are right but not in the asked order (ORDER BY ${opts.orderBy.join(', ')}): row ${row.__rn} ${showRow(shown)} should come earlier`);
     }
   }
-  return { passed: true, message: `${plural(expCount, 'row')} match the reference${opts.orderBy?.length ? `, ordered by ${opts.orderBy.join(', ')}` : ''}` };
+  return pass(`${plural(expCount, 'row')} match the reference${opts.orderBy?.length ? `, ordered by ${opts.orderBy.join(', ')}` : ''}`);
 }

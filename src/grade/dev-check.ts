@@ -1,0 +1,97 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { LabError } from '../errors.js';
+import { compareTables } from '../lab/compare.js';
+import type { LoadedExercise, LoadedLab } from '../lab/load.js';
+import { modelExercises } from '../lab/models.js';
+import type { LabPaths } from '../paths.js';
+import { openDatasetSession } from '../runtime/dataset-session.js';
+import type { ModelEngine } from '../runtime/models/engine.js';
+import type { StartedStack } from '../runtime/runtime.js';
+import { learnerFile } from '../workspace/workspace.js';
+import { gradeExercise, type ExerciseResult } from './grader.js';
+
+/** What `lab dev check` found wrong with one exercise (or the lab, when `exercise` is absent). */
+export interface Finding {
+  exercise?: string;
+  problem: string;
+}
+
+/** The lab as data: a lesson, exercises numbered once each, every one with a title, a template, a solution and hints. */
+export function validateLab(lab: LoadedLab): Finding[] {
+  const findings: Finding[] = [];
+  if (!fs.existsSync(path.join(lab.dir, 'README.md'))) findings.push({ problem: 'has no README.md lesson' });
+  if (lab.exercises.length === 0) findings.push({ problem: 'has no exercises' });
+  const numbers = new Map<string, string[]>();
+  for (const ex of lab.exercises) {
+    const n = /^(\d+)-[a-z0-9-]+$/.exec(ex.id)?.[1];
+    if (!n) findings.push({ exercise: ex.id, problem: 'the folder is not named <number>-<name> (lowercase, dashes)' });
+    else numbers.set(String(Number(n)), [...(numbers.get(String(Number(n))) ?? []), ex.id]);
+    if (!ex.def.title?.trim()) findings.push({ exercise: ex.id, problem: 'has no title' });
+    if (ex.hints.length < 2) findings.push({ exercise: ex.id, problem: `has ${ex.hints.length} hint${ex.hints.length === 1 ? '' : 's'} in hints.md (## sections); a learner needs at least 2` });
+    if (ex.hints.some((h) => !h.trim())) findings.push({ exercise: ex.id, problem: 'has an empty hint' });
+    if (!ex.def.checks.some((c) => c.on === 'results')) findings.push({ exercise: ex.id, problem: 'has no check on its results' });
+    if (fs.readFileSync(ex.templateFile, 'utf8') === fs.readFileSync(ex.solutionFile, 'utf8')) findings.push({ exercise: ex.id, problem: 'its template is its solution' });
+  }
+  for (const [n, ids] of numbers) if (ids.length > 1) findings.push({ problem: `exercises ${ids.join(' and ')} share the number ${n}: \`lab check ${lab.name} ${n}\` could not tell them apart` });
+  return findings;
+}
+
+const failedChecks = (r: ExerciseResult) => r.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.message.split('\n')[0]}`);
+
+/** Like rustlings' `dev check`: the template fails and the reference passes, on both seeds. Writes into `paths`' workspace. */
+export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: LoadedExercise): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const file = learnerFile(paths, stack.lab, ex);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.copyFileSync(ex.templateFile, file);
+  const template = await gradeExercise(stack, paths, ex, { fresh: true });
+  if (template.passed) findings.push({ exercise: ex.id, problem: 'the template passes: a learner who does nothing would be told they are done' });
+  if (template.checks.some((c) => !c.passed && !c.message.trim())) findings.push({ exercise: ex.id, problem: 'a check fails the template with no message' });
+  fs.copyFileSync(ex.solutionFile, file);
+  const solution = await gradeExercise(stack, paths, ex, { fresh: true });
+  if (!solution.passed) findings.push({ exercise: ex.id, problem: `the reference solution fails: ${failedChecks(solution).join('; ')}` });
+  for (const d of stack.datasets) {
+    if (!solution.checks.some((c) => c.name.endsWith(` · ${d.label}`))) findings.push({ exercise: ex.id, problem: `no check ran on ${d.label}` });
+  }
+  return findings;
+}
+
+/** The dialects a lab's model exercises carry a reference in (solution/<dialect>/), e.g. trino. */
+export function referenceDialects(lab: LoadedLab): string[] {
+  const dialects = new Set<string>();
+  for (const ex of modelExercises(lab)) {
+    const dir = path.join(ex.dir, 'solution');
+    for (const d of fs.readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) dialects.add(d.name);
+  }
+  return [...dialects].sort();
+}
+
+/** The engine's reference pipeline gives the DuckDB reference's rows, table by table, on every dataset of the stack. */
+export async function compareReferences(stack: StartedStack, engine: ModelEngine, scratch: string): Promise<Finding[]> {
+  const duckdb = await stack.modelEngine();
+  const findings: Finding[] = [];
+  for (const ex of modelExercises(stack.lab)) {
+    if (!fs.existsSync(path.join(ex.dir, 'solution', engine.dialect, ex.def.file))) {
+      findings.push({ exercise: ex.id, problem: `has no reference in ${engine.label}'s dialect (solution/${engine.dialect}/${ex.def.file})` });
+      continue;
+    }
+    for (const dataset of stack.datasets) {
+      const session = await openDatasetSession(stack.lab, dataset);
+      const dir = path.join(scratch, ex.id, dataset.hidden ? 'hidden' : 'main');
+      try {
+        await duckdb.load(session, await duckdb.referenceFiles(stack.lab, ex, dataset, dir), 'duckdb_reference');
+        await engine.load(session, await engine.referenceFiles(stack.lab, ex, dataset, dir), 'engine_reference');
+        const same = await compareTables(session, 'engine_reference', 'duckdb_reference');
+        if (same.status !== 'pass') findings.push({ exercise: ex.id, problem: `on ${dataset.label}, ${engine.label}'s reference differs from DuckDB's: ${same.message.split('\n').join('; ')}` });
+      } catch (err) {
+        if (err instanceof LabError) throw err;
+        findings.push({ exercise: ex.id, problem: `on ${dataset.label}, ${engine.label}'s reference did not build: ${(err as Error).message.split('\n')[0]}` });
+      } finally {
+        session.close();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,12 @@
+import type { ExerciseKind } from '../../lab/define.js';
+import { modelRunner } from './model.js';
+import { pythonRunner } from './python.js';
+import type { ExerciseRunner } from './runner.js';
+import { sqlRunner } from './sql.js';
+
+/** One runner per kind of exercise: adding a kind is adding its runner here. */
+const RUNNERS: { [K in ExerciseKind]: ExerciseRunner<K> } = { sql: sqlRunner, python: pythonRunner, model: modelRunner };
+
+export function runnerFor(kind: ExerciseKind): ExerciseRunner {
+  return RUNNERS[kind] as unknown as ExerciseRunner;
+}
