@@ -174,4 +174,11 @@ images
   .addHelpText('after', examples(['lab images build month1', 'lab images build month5', 'lab images build month4 minio', 'lab up month1 --runtime docker --local-images']) + '\nNeeds a container engine (Docker or Podman) and, the first time, root for debootstrap.\nImages are built once and reused; a changed recipe is rebuilt.\n')
   .action(action(async (lab: string, services: string[], flags) => (await import('./commands/images.js')).imagesBuildCommand(context(), lab, services, flags)));
 
+const dev = program.command('dev').description('for lab authors: prove the labs are sound');
+dev
+  .command('check [lab]')
+  .description('check a lab (or all) as its author: valid as data, every template fails and every reference passes on both seeds, and a reference in another dialect (Trino) gives the same rows where the stack runs it')
+  .addHelpText('after', examples(['lab dev check', 'lab dev check month1', 'lab up month4 --runtime docker && lab dev check month4   # also compares the Trino references']) + '\nIt seeds seed 42 (small) in a scratch home and writes templates and solutions there: your\nworkspace and data are not touched. Exit code 0 only when nothing is wrong.\n')
+  .action(action(async (lab?: string) => (await import('./commands/dev.js')).devCheckCommand(context(), lab)));
+
 await program.parseAsync(process.argv);

@@ -60,14 +60,21 @@ describe('a learner\'s journey through month1', () => {
     const r = await lab(['check', 'month1', '--json'], { cwd });
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout);
-    expect(Object.keys(report)).toEqual(['lab', 'runtime', 'score', 'max', 'exercises']);
-    expect(report).toMatchObject({ lab: 'month1', runtime: 'local', score: 0, max: month1.exercises.length });
+    expect(Object.keys(report)).toEqual(['version', 'lab', 'runtime', 'score', 'max', 'exercises']);
+    expect(report).toMatchObject({ version: 1, lab: 'month1', runtime: 'local', score: 0, max: month1.exercises.length });
     for (const ex of report.exercises) {
       expect(Object.keys(ex)).toEqual(['id', 'title', 'files', 'passed', 'checks']);
       expect(ex.files).toEqual([`month1/${ex.id}/${month1.exercises.find((e) => e.id === ex.id)!.def.file}`]);
       expect(ex.passed).toBe(false);
-      for (const c of ex.checks) expect(Object.keys(c)).toEqual(['name', 'passed', 'message']);
+      for (const c of ex.checks) {
+        expect(Object.keys(c)).toEqual(['name', 'status', 'passed', 'message']);
+        expect(['pass', 'fail', 'error', 'skipped']).toContain(c.status);
+        expect(c.passed).toBe(c.status === 'pass' || c.status === 'skipped');
+      }
     }
+    // A template's query does not run (an empty file) or runs wrong: error or fail, never both for one check.
+    const statuses = new Set(report.exercises.flatMap((e: { checks: Array<{ status: string }> }) => e.checks.map((c) => c.status)));
+    expect(statuses.has('fail') || statuses.has('error')).toBe(true);
   });
 
   it('passes with full score once every reference solution is applied', async () => {
@@ -82,7 +89,7 @@ describe('a learner\'s journey through month1', () => {
     expect(report.exercises.filter((e: { passed: boolean }) => !e.passed)).toEqual([]);
     expect(r.code).toBe(0);
     expect(report.score).toBe(report.max);
-    expect(fs.readFileSync(junit, 'utf8')).toMatch(/<testsuites name="month1" tests="\d+" failures="0">/);
+    expect(fs.readFileSync(junit, 'utf8')).toMatch(/<testsuites name="month1" tests="\d+" failures="0" errors="0" skipped="0">/);
     const list = await lab(['list'], { cwd });
     expect(list.stdout).toMatch(new RegExp(`month1\\s+${month1.exercises.length}\\s+${month1.exercises.length}/${month1.exercises.length}\\s+up`));
   });
@@ -101,6 +108,18 @@ describe('a learner\'s journey through month1', () => {
     const broken = await lab(['check', 'month1', ex.id], { cwd });
     expect(broken.code).toBe(1);
     fs.copyFileSync(ex.solutionFile, wsFile(cwd, ex.id));
+    // A fix in the program (here the Python harness) grades afresh: the grade follows every built file.
+    const harness = path.resolve('src', 'services', 'python', 'harness.py');
+    const saved = fs.readFileSync(harness, 'utf8');
+    expect((await lab(['check', 'month1'], { cwd })).stdout).toMatch(new RegExp(`${n - 1} of ${n} unchanged`));
+    try {
+      fs.appendFileSync(harness, '\n# a fix in the harness\n');
+      const changed = await lab(['check', 'month1'], { cwd });
+      expect(changed.code).toBe(0);
+      expect(changed.stdout).not.toMatch(/unchanged since/);
+    } finally {
+      fs.writeFileSync(harness, saved);
+    }
     const fresh = await lab(['check', 'month1', '--fresh'], { cwd });
     expect(fresh.code).toBe(0);
     expect(fresh.stdout).not.toMatch(/unchanged since/);
@@ -299,7 +318,7 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
   });
 
   it('every verb teaches with --help', async () => {
-    for (const verb of ['list', 'doctor', 'up', 'status', 'check', 'hint', 'watch', 'solution', 'reset', 'down', 'run', 'query', 'drop', 'logs', 'images build']) {
+    for (const verb of ['list', 'doctor', 'up', 'status', 'check', 'hint', 'watch', 'solution', 'reset', 'down', 'run', 'query', 'drop', 'logs', 'images build', 'dev check']) {
       const r = await lab([...verb.split(' '), '--help'], { cwd });
       expect(r.code).toBe(0);
       expect(r.stdout, verb).toMatch(/Examples:\n\s+\$ lab /);

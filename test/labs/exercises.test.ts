@@ -1,49 +1,24 @@
-import fs from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gradeExercise } from '../../src/grade/grader.js';
-import { listLabNames, loadLab, type LoadedLab } from '../../src/lab/load.js';
-import { resolvePaths } from '../../src/paths.js';
-import { LocalRuntime } from '../../src/runtime/local/local-runtime.js';
-import type { StartedStack } from '../../src/runtime/runtime.js';
-import { consoleOutput } from '../../src/ui/output.js';
-import { learnerFile, syncTemplates } from '../../src/workspace/workspace.js';
-import { scratchDir } from '../helpers.js';
+import { describe, expect, it } from 'vitest';
+import { listLabNames } from '../../src/lab/load.js';
+import { lab, scratchDir } from '../helpers.js';
 
-// Like rustlings' `dev check`: for every exercise of every lab, the template fails and the
-// reference solution passes, on the learner's seed and on the hidden one.
-for (const name of listLabNames()) {
-  describe(`${name} exercises`, () => {
-    let lab: LoadedLab;
-    let stack: StartedStack;
-    const paths = resolvePaths({}, scratchDir(`dev-${name}`));
+// Like rustlings' `dev check`, through the shipped verb: for every exercise of every lab, the lab is
+// valid as data, the template fails and the reference solution passes, on the learner's seed and
+// on the hidden one.
+describe('lab dev check', () => {
+  for (const name of listLabNames()) {
+    it(`${name}: valid as data, every template fails, every reference passes`, async () => {
+      const r = await lab(['dev', 'check', name], { cwd: scratchDir(`dev-${name}`), timeoutMs: 900_000 });
+      expect(r.stdout.split('\n').filter((l) => l.includes('✗')), r.stdout + r.stderr).toEqual([]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`✓ ${name}: valid, every template fails, every reference passes`));
+      expect(r.stdout).toMatch(/✓ \d\d-[a-z0-9-]+: the template fails, the reference passes/);
+    }, 900_000);
+  }
 
-    beforeAll(async () => {
-      lab = await loadLab(name);
-      stack = await new LocalRuntime(paths).up(lab, { seed: 42, scale: 'small', output: consoleOutput({ quiet: true }) });
-      syncTemplates(paths, lab);
-    });
-    afterAll(() => fs.rmSync(paths.home, { recursive: true, force: true }));
-
-    it('has a README lesson and at least one exercise, each with hints', async () => {
-      expect(fs.existsSync(`${lab.dir}/README.md`)).toBe(true);
-      expect(lab.exercises.length).toBeGreaterThan(0);
-      for (const ex of lab.exercises) expect(ex.hints.length, `${ex.id} hints`).toBeGreaterThanOrEqual(2);
-    });
-
-    it('fails every template and passes every reference solution', async () => {
-      const problems: string[] = [];
-      for (const ex of lab.exercises) {
-        const file = learnerFile(paths, lab, ex);
-        fs.copyFileSync(ex.templateFile, file);
-        const template = await gradeExercise(stack, paths, ex);
-        if (template.passed) problems.push(`${ex.id}: the template passes`);
-        if (template.checks.some((c) => !c.passed && c.message.trim() === '')) problems.push(`${ex.id}: a failed check has no message`);
-        fs.copyFileSync(ex.solutionFile, file);
-        const solution = await gradeExercise(stack, paths, ex);
-        if (!solution.passed) problems.push(`${ex.id}: the reference fails: ${solution.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.message}`).join('; ')}`);
-        expect(solution.checks.some((c) => c.name.includes('hidden seed')), `${ex.id} runs on the hidden seed`).toBe(true);
-      }
-      expect(problems).toEqual([]);
-    });
+  it('names what is wrong with a lab, and exits 1', async () => {
+    const r = await lab(['dev', 'check', 'month9'], { cwd: scratchDir('dev-unknown') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: Unknown lab 'month9'\./m);
   });
-}
+});

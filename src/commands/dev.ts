@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pc from 'picocolors';
+import { LabError } from '../errors.js';
+import { checkExercise, compareReferences, referenceDialects, validateLab, type Finding } from '../grade/dev-check.js';
+import { listLabNames, loadLab, type LoadedLab } from '../lab/load.js';
+import type { LabPaths } from '../paths.js';
+import { LocalRuntime } from '../runtime/local/local-runtime.js';
+import { attachStack, DEFAULT_SEED, type CommandContext } from './context.js';
+
+/**
+ * For lab authors, like rustlings' `dev check`: each lab is valid as data, every template fails and
+ * every reference passes on both seeds, and a reference in another engine's dialect gives the same
+ * rows where a stack runs that engine. It works in a scratch home: the learner's files are not touched.
+ */
+export async function devCheckCommand(ctx: CommandContext, labName: string | undefined): Promise<number> {
+  const labs = labName ? [await loadLab(labName)] : await Promise.all(listLabNames().map((n) => loadLab(n)));
+  // The scratch homes reuse the learner's venvs: creating one takes a minute.
+  process.env.LAB_VENVS ??= path.join(ctx.paths.home, 'venvs');
+  let problems = 0;
+  for (const lab of labs) {
+    const findings = await devCheckLab(ctx, lab);
+    problems += findings.length;
+    ctx.output.result(findings.length ? pc.red(`✗ ${lab.name}: ${findings.length} problem${findings.length === 1 ? '' : 's'}`) : pc.green(`✓ ${lab.name}: valid, every template fails, every reference passes`));
+  }
+  return problems ? 1 : 0;
+}
+
+async function devCheckLab(ctx: CommandContext, lab: LoadedLab): Promise<Finding[]> {
+  const out = ctx.output;
+  const report = (label: string, found: Finding[]) => {
+    out.result(`${found.length ? pc.red('✗') : pc.green('✓')} ${label}`);
+    for (const f of found) out.result(`    ${pc.red('✗')} ${f.exercise ? `${f.exercise}: ` : ''}${f.problem}`);
+    return found;
+  };
+  out.result(pc.bold(`lab dev check ${lab.name}`) + pc.dim(` — ${lab.exercises.length} exercises on seed ${DEFAULT_SEED} (small) and the hidden seed, in a scratch home`));
+  const findings = report('the lab as data: lesson, numbering, titles, templates, solutions, hints', validateLab(lab));
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `lab-dev-${lab.name}-`));
+  try {
+    const paths: LabPaths = { workspaceRoot: path.join(scratch, 'workspace'), home: path.join(scratch, '.lab') };
+    const stack = await new LocalRuntime(paths).up(lab, { seed: DEFAULT_SEED, scale: 'small', output: ctx.output });
+    for (const ex of lab.exercises) findings.push(...report(`${ex.id}: the template fails, the reference passes`, await checkExercise(stack, paths, ex)));
+    for (const dialect of referenceDialects(lab)) findings.push(...(await compareDialect(ctx, lab, dialect, scratch, report)));
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+  return findings;
+}
+
+/** Where the learner's stack runs the dialect's engine (month4 on containers: Trino), its reference pipeline must give DuckDB's rows. */
+async function compareDialect(ctx: CommandContext, lab: LoadedLab, dialect: string, scratch: string, report: (label: string, found: Finding[]) => Finding[]): Promise<Finding[]> {
+  const skip = (why: string) => {
+    ctx.output.result(`${pc.dim('–')} ${pc.dim(`references in ${dialect}'s dialect: not compared, ${why}`)}`);
+    return [];
+  };
+  if (ctx.state.lab(lab.name)?.status !== 'up') return skip(`${lab.name} is not up (\`lab up ${lab.name} --runtime docker\` runs its stack)`);
+  const { stack } = await attachStack(ctx, lab);
+  let engine;
+  try {
+    engine = await stack.modelEngine(dialect);
+  } catch (err) {
+    if (err instanceof LabError) return skip(`${lab.name} is up on the ${stack.runtime} runtime, which has no ${dialect}`);
+    throw err;
+  }
+  return report(`references in ${engine.label}'s dialect give DuckDB's rows, on ${stack.datasets.map((d) => d.label).join(' and ')}`, await compareReferences(stack, engine, path.join(scratch, 'compare')));
+}
