@@ -178,7 +178,8 @@ const dev = program.command('dev').description('for lab authors: prove the labs 
 dev
   .command('check [lab]')
   .description('check a lab (or all) as its author: valid as data, every template fails and every reference passes on both seeds, and a reference in another dialect (Trino) gives the same rows where the stack runs it')
-  .addHelpText('after', examples(['lab dev check', 'lab dev check month1', 'lab up month4 --runtime docker && lab dev check month4   # also compares the Trino references']) + '\nIt seeds seed 42 (small) in a scratch home and writes templates and solutions there: your\nworkspace and data are not touched. Exit code 0 only when nothing is wrong.\n')
-  .action(action(async (lab?: string) => (await import('./commands/dev.js')).devCheckCommand(context(), lab)));
+  .option('--scales <list>', 'the scales every declared trap must occur at (default small,medium,large)')
+  .addHelpText('after', examples(['lab dev check', 'lab dev check month1', 'lab dev check month4 --scales small,medium', 'lab up month4 --runtime docker && lab dev check month4   # also compares the Trino references']) + '\nIt seeds seed 42 (small) in a scratch home and writes templates and solutions there: your\nworkspace and data are not touched. Each exercise\'s traps (the cases its statement warns about)\nmust occur on that seed at every scale and on the hidden seed. Exit code 0 only when nothing is wrong.\n')
+  .action(action(async (lab: string | undefined, flags) => (await import('./commands/dev.js')).devCheckCommand(context(), lab, flags)));
 
 await program.parseAsync(process.argv);

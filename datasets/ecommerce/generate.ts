@@ -60,8 +60,36 @@ export const CATEGORY_TREE: Array<[number, number | null, string]> = [
   [104, 12, 'Cookware'], [105, 12, 'Coffee'], [106, 13, 'Tools'], [107, 14, 'Camping'],
   [108, 14, 'Cycling'], [109, 15, 'Weights'], [110, 15, 'Yoga'], [111, 16, 'Sci-Fi'],
   [112, 16, 'Crime'], [113, 17, 'Databases'], [114, 17, 'Distributed Systems'],
+  [115, 17, 'Compilers'],
 ];
-const LEAF_CATEGORIES = CATEGORY_TREE.filter(([id]) => id >= 100).map(([id]) => id);
+/** A shelf no product is put on: a category whose revenue is 0, not missing. */
+export const EMPTY_SHELF = 115;
+const LEAF_CATEGORIES = CATEGORY_TREE.filter(([id]) => id >= 100 && id !== EMPTY_SHELF).map(([id]) => id);
+
+/**
+ * Traps the exercises warn about, planted by rule rather than by chance, so they are there on
+ * every seed and at every scale: a day nobody ordered, a day whose orders were all cancelled, a
+ * month in which no order was returned, a local hour nobody ordered in, two orders of one
+ * customer at the same instant, a session gap of exactly 30 minutes, an empty shelf, and a
+ * revenue tie at the top of every department.
+ */
+export const PLANTED = {
+  /** Orders of this UTC day are moved to the next one. */
+  quietDay: '2024-03-17',
+  /** Every order of this UTC day ends cancelled. */
+  cancelledDay: '2024-05-05',
+  /** No order of this month ends 'returned' (it stays 'delivered'). */
+  monthWithoutReturns: 2,
+  /** Orders placed in this hour of the customer's wall clock are placed an hour earlier. */
+  quietLocalHour: 4,
+  /** Every order_id ≡ 1 (mod this) repeats the customer and instant of the order before it. */
+  sameInstantEvery: 997,
+  /** Every session_key ≡ 1 (mod this) starts exactly 30 minutes after the same user's previous session ended. */
+  thirtyMinuteGapEvery: 499,
+  /** Customers with customer_id ≡ 0 (mod this) got their first record in the export on this day (after some of their orders). */
+  lateFirstVersionEvery: 97,
+  lateFirstVersionDay: '2024-06-01',
+} as const;
 
 const sqlList = (values: Array<string | number>): string =>
   '[' + values.map((v) => (typeof v === 'number' ? String(v) : `'${v.replace(/'/g, "''")}'`)).join(', ') + ']';
@@ -130,7 +158,8 @@ export function ecommerceStatements(seed: number, scale: Scale, size: DatasetSiz
             signup_date,
             CASE WHEN version = 0 AND n_versions = 2 THEN 'consumer' ELSE segment END AS segment,
             -- a later version is 1 to 400 days newer: the newest row is always the current one
-            signup_date::TIMESTAMP + to_seconds(${rint(9, 'customer_id', 86400)}) + to_days((version * (1 + ${rint(10, 'customer_id', 400)}))::INTEGER) AS updated_at,
+            CASE WHEN customer_id % ${PLANTED.lateFirstVersionEvery} = 0 THEN TIMESTAMP '${PLANTED.lateFirstVersionDay}' ELSE signup_date::TIMESTAMP END
+              + to_seconds(${rint(9, 'customer_id', 86400)}) + to_days((version * (1 + ${rint(10, 'customer_id', 400)}))::INTEGER) AS updated_at,
             version = n_versions - 1 AS is_latest, r_dup
           FROM versions
         )
@@ -153,13 +182,20 @@ export function ecommerceStatements(seed: number, scale: Scale, size: DatasetSiz
     {
       name: '_gen_orders',
       sql: `CREATE OR REPLACE TEMP TABLE _gen_orders AS
-        SELECT i + 1 AS order_id,
-          -- squared uniform: a few customers order a lot, most order rarely
-          1 + floor(pow(${rnd(31, 'i')}, 2) * ${n.customers})::BIGINT AS customer_id,
-          ${start} + to_seconds(${rint(32, 'i', 366 * 86400)}) AS ordered_at,
-          ${rnd(33, 'i')} AS r_status, ${rnd(34, 'i')} AS r_cdc, ${rnd(35, 'i')} AS r_dup,
-          ${rint(36, 'i', 3 * 86400)} + 3600 AS ship_after_s, ${rint(37, 'i', 6 * 86400)} + 86400 AS deliver_after_s
-        FROM range(${n.orders}) r(i)`,
+        SELECT order_id, customer_id,
+          -- nobody ordered on the quiet day: its orders moved to the next one
+          CASE WHEN placed::DATE = DATE '${PLANTED.quietDay}' THEN placed + INTERVAL 1 DAY ELSE placed END AS ordered_at,
+          r_status, r_cdc, r_dup, ship_after_s, deliver_after_s
+        FROM (
+          SELECT i + 1 AS order_id,
+            -- squared uniform: a few customers order a lot, most order rarely
+            1 + floor(pow(${rnd(31, 'j')}, 2) * ${n.customers})::BIGINT AS customer_id,
+            ${start} + to_seconds(${rint(32, 'j', 366 * 86400)}) AS placed,
+            ${rnd(33, 'i')} AS r_status, ${rnd(34, 'i')} AS r_cdc, ${rnd(35, 'i')} AS r_dup,
+            ${rint(36, 'i', 3 * 86400)} + 3600 AS ship_after_s, ${rint(37, 'i', 6 * 86400)} + 86400 AS deliver_after_s
+          -- j: the row whose customer and instant this order takes (the one before it, for a tie)
+          FROM (SELECT i, CASE WHEN i % ${PLANTED.sameInstantEvery} = 1 THEN i - 1 ELSE i END AS j FROM range(${n.orders}) r(i))
+        )`,
     },
     {
       name: 'orders',
@@ -167,9 +203,12 @@ export function ecommerceStatements(seed: number, scale: Scale, size: DatasetSiz
       // ~1% rows duplicated verbatim, local timestamps in the customer's own UTC offset.
       sql: `CREATE OR REPLACE TABLE orders AS
         WITH final AS (
-          SELECT o.*, c.country_idx,
-            CASE WHEN r_status < 0.05 THEN 'cancelled' WHEN r_status < 0.10 THEN 'placed'
-                 WHEN r_status < 0.25 THEN 'shipped' WHEN r_status < 0.93 THEN 'delivered' ELSE 'returned' END AS final_status
+          SELECT o.* REPLACE (
+              -- nobody orders at 4 in the morning of their own clock: those orders came an hour earlier
+              CASE WHEN hour(o.ordered_at + to_minutes(${offsets}[c.country_idx])) = ${PLANTED.quietLocalHour} THEN o.ordered_at - INTERVAL 1 HOUR ELSE o.ordered_at END AS ordered_at),
+            c.country_idx,
+            CASE WHEN o.ordered_at::DATE = DATE '${PLANTED.cancelledDay}' OR r_status < 0.05 THEN 'cancelled' WHEN r_status < 0.10 THEN 'placed'
+                 WHEN r_status < 0.25 THEN 'shipped' WHEN r_status < 0.93 OR month(o.ordered_at) = ${PLANTED.monthWithoutReturns} THEN 'delivered' ELSE 'returned' END AS final_status
           FROM _gen_orders o JOIN _gen_customers c USING (customer_id)
         ), history AS (
           SELECT f.*, s.step,
@@ -208,16 +247,51 @@ export function ecommerceStatements(seed: number, scale: Scale, size: DatasetSiz
           AND p.product_id = 1 + ${rint(45, 'o.order_id * 4 + l.line_no', n.products)}`,
     },
     {
+      name: '_gen_ties',
+      // Every department's best seller gets a twin: a product on the same shelf at the same price,
+      // bought on the very same order lines, so two products tie for rank 1 (DENSE_RANK keeps both
+      // and the next one; RANK skips a rank; ROW_NUMBER drops one of them).
+      sql: `CREATE OR REPLACE TEMP TABLE _gen_twins AS
+        WITH current_orders AS (SELECT order_id, arg_max(status, updated_at) AS status FROM orders GROUP BY order_id),
+        revenue AS (
+          SELECT i.product_id, sum(i.quantity * i.unit_price * (1 - coalesce(i.discount, 0))) AS revenue
+          FROM order_items i JOIN current_orders o USING (order_id) WHERE o.status <> 'cancelled' GROUP BY i.product_id
+        ), departments AS (
+          SELECT p.product_id, aisle.parent_id AS department
+          FROM products p JOIN categories shelf ON shelf.category_id = p.category_id JOIN categories aisle ON aisle.category_id = shelf.parent_id
+        ), best AS (
+          SELECT product_id, department FROM revenue JOIN departments USING (product_id)
+          QUALIFY row_number() OVER (PARTITION BY department ORDER BY revenue DESC, product_id) = 1
+        )
+        SELECT product_id, (SELECT max(product_id) FROM products) + row_number() OVER (ORDER BY department) AS twin_id FROM best;
+        INSERT INTO products
+          SELECT t.twin_id, 'SKU-' || lpad(CAST(t.twin_id AS VARCHAR), 6, '0'), regexp_replace(p.name, '[0-9]+$', CAST(t.twin_id AS VARCHAR)), p.category_id, p.unit_price
+          FROM _gen_twins t JOIN products p USING (product_id);
+        INSERT INTO order_items
+          SELECT i.order_id, i.line_no + 4, t.twin_id, i.quantity, i.unit_price, i.discount
+          FROM order_items i JOIN _gen_twins t USING (product_id);
+        DROP TABLE _gen_twins`,
+    },
+    {
       name: 'events',
       // Sessions of 1-8 events two minutes apart; ~2% arrive hours late, ~0.5% are resent.
       sql: `CREATE OR REPLACE TABLE events AS
-        WITH sessions AS (
-          SELECT j AS session_key,
+        WITH drawn AS (
+          SELECT j,
             1 + floor(pow(${rnd(51, 'j')}, 2) * ${n.customers})::BIGINT AS user_id,
             ${start} + to_seconds(${rint(52, 'j', 366 * 86400)}) AS session_start,
             1 + ${rint(53, 'j', 8)} AS n_events,
             ${pick(sqlList(['mobile', 'desktop', 'tablet']), 54, 'j', 3)} AS device
           FROM range(${n.sessions}) r(j)
+        ), timed AS (
+          SELECT *, session_start + to_seconds((n_events - 1) * 120 + ${rint(57, 'j * 8 + n_events - 1', 100)}) AS last_event_ts FROM drawn
+        ), sessions AS (
+          -- a planted session starts exactly 30 minutes after the same user's previous one ended: still that session
+          SELECT s.j AS session_key,
+            CASE WHEN s.j % ${PLANTED.thirtyMinuteGapEvery} = 1 THEN p.user_id ELSE s.user_id END AS user_id,
+            CASE WHEN s.j % ${PLANTED.thirtyMinuteGapEvery} = 1 THEN p.last_event_ts + to_seconds(1800 - ${rint(57, 's.j * 8', 100)}) ELSE s.session_start END AS session_start,
+            s.n_events, s.device
+          FROM timed s LEFT JOIN timed p ON p.j = s.j - 1
         ), raw AS (
           SELECT s.session_key * 8 + e.k AS event_id, s.user_id,
             CASE WHEN e.k = s.n_events - 1 AND ${rnd(55, 's.session_key')} < 0.3 THEN 'purchase'

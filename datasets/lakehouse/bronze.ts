@@ -15,12 +15,24 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { datasetSize, ecommerceStatements, SCALES, type DatasetSize } from '../ecommerce/generate.js';
+import { datasetSize, ecommerceStatements, PLANTED, SCALES, type DatasetSize } from '../ecommerce/generate.js';
 import type { Scale } from '../../src/lab/scale.js';
 import type { SqlSession } from '../../src/services/duckdb.js';
 
 /** The day the orders export changed shape. */
 export const SCHEMA_CHANGE_DAY = '2024-07-01';
+
+/** The bronze-only traps, planted by rule (on every seed and scale) on top of the shop's own (PLANTED in the generator). */
+export const PLANTED_BRONZE = {
+  /** Orders whose newest version's line carries a broken timestamp (when they have an older version). */
+  newestLineBrokenEvery: 211,
+  /** Orders every line of which is cut off in transit, the newest exported twice. */
+  everyLineBrokenEvery: 331,
+  upperCaseEmailEvery: 13,
+  paddedEmailEvery: 17,
+  /** Products whose category_id is empty in the catalogue's CSV. */
+  uncategorizedProductEvery: 101,
+} as const;
 
 export const BRONZE_SOURCES = ['orders', 'order_lines', 'customers', 'products', 'categories'] as const;
 export type BronzeSource = (typeof BRONZE_SOURCES)[number];
@@ -84,11 +96,28 @@ export async function writeBronze(session: SqlSession, lakeDir: string, opts: { 
   };
 
   // Orders: one line per CDC row, in the drop of the day it changed; the shape changes mid-year.
+  // Planted, on every seed and scale: an order whose newest line is broken (its previous version
+  // is the one silver keeps), an order whose every line is broken (it is not in silver at all, and
+  // its lines have no order), and a broken line exported twice (quarantined twice).
   await session.run(`CREATE OR REPLACE TEMP TABLE _bronze_orders AS
-    SELECT o.*, (o.updated_at::DATE) AS dt,
-      ${rnd(71, 'o.order_id * 8 + length(o.status)')} AS r_bad, ${rnd(72, 'o.order_id')} AS r_channel,
-      row_number() OVER (ORDER BY o.order_id, o.updated_at, o.status) AS sort_key
-    FROM orders o`);
+    WITH versions AS (
+      SELECT o.*, count(DISTINCT o.updated_at) OVER (PARTITION BY o.order_id) AS n_versions,
+        o.updated_at = max(o.updated_at) OVER (PARTITION BY o.order_id) AS is_latest
+      FROM orders o
+    ), planted AS (
+      -- the day whose orders were all cancelled stays so in silver: no newest line of it is broken
+      SELECT *, CASE WHEN is_latest AND ordered_at::DATE = DATE '${PLANTED.cancelledDay}' THEN 1.0
+                     WHEN order_id % ${PLANTED_BRONZE.everyLineBrokenEvery} = 0 THEN 0.0
+                     WHEN order_id % ${PLANTED_BRONZE.newestLineBrokenEvery} = 0 AND n_versions > 1 AND is_latest THEN 0.0025
+                     ELSE ${rnd(71, 'order_id * 8 + length(status)')} END AS r_bad
+      FROM versions
+      UNION ALL
+      SELECT *, 0.0 FROM versions WHERE order_id % ${PLANTED_BRONZE.everyLineBrokenEvery} = 0 AND is_latest
+    )
+    SELECT * EXCLUDE (n_versions, is_latest), (updated_at::DATE) AS dt,
+      ${rnd(72, 'order_id')} AS r_channel,
+      row_number() OVER (ORDER BY order_id, updated_at, status, r_bad) AS sort_key
+    FROM planted`);
   await jsonLines('orders', `SELECT dt, sort_key,
       CASE WHEN r_bad < 0.001 THEN left(line, length(line) // 2)                      -- truncated in transit
            WHEN r_bad < 0.002 THEN replace(line, '"order_id":' || order_id, '"order_id":"N/A"')
@@ -115,9 +144,12 @@ export async function writeBronze(session: SqlSession, lakeDir: string, opts: { 
   // Customers, products, categories: CSV drops with a header.
   const csv = (source: BronzeSource, query: string) =>
     session.run(`COPY (${query}) TO '${bronzeDir(lakeDir, source)}' (FORMAT csv, PARTITION_BY (dt), HEADER true, FILE_EXTENSION 'csv', FILENAME_PATTERN '${source}', OVERWRITE_OR_IGNORE)`);
-  await csv('customers', `SELECT customer_id, email, full_name, country, city, signup_date, segment, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at, updated_at::DATE AS dt
+  // Emails as people type them (some in capitals, some padded), and a product not yet filed on a shelf.
+  await csv('customers', `SELECT customer_id,
+      CASE WHEN customer_id % ${PLANTED_BRONZE.upperCaseEmailEvery} = 0 THEN upper(email) WHEN customer_id % ${PLANTED_BRONZE.paddedEmailEvery} = 0 THEN '  ' || email || ' ' ELSE email END AS email,
+      full_name, country, city, signup_date, segment, strftime(updated_at, '%Y-%m-%d %H:%M:%S') AS updated_at, updated_at::DATE AS dt
     FROM customers ORDER BY dt, customer_id, updated_at, email`);
-  await csv('products', `SELECT product_id, sku, name, category_id, unit_price, DATE '2024-01-01' AS dt FROM products ORDER BY product_id`);
+  await csv('products', `SELECT product_id, sku, name, CASE WHEN product_id % ${PLANTED_BRONZE.uncategorizedProductEvery} = 0 THEN NULL ELSE category_id END AS category_id, unit_price, DATE '2024-01-01' AS dt FROM products ORDER BY product_id`);
   await csv('categories', `SELECT category_id, parent_id, name, DATE '2024-01-01' AS dt FROM categories ORDER BY category_id`);
 
   // The next day's drop: that day's new orders (in the new shape) and their lines, waiting in incoming/.

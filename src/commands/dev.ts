@@ -3,9 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
-import { checkExercise, compareReferences, referenceDialects, validateLab, type Finding } from '../grade/dev-check.js';
+import { checkExercise, checkTraps, compareReferences, referenceDialects, validateLab, type Finding } from '../grade/dev-check.js';
 import { listLabNames, loadLab, type LoadedLab } from '../lab/load.js';
+import { isScale, SCALE_NAMES, type Scale } from '../lab/scale.js';
 import type { LabPaths } from '../paths.js';
+import { DatasetStore } from '../runtime/dataset-store.js';
+import type { Dataset } from '../runtime/runtime.js';
 import { LocalRuntime } from '../runtime/local/local-runtime.js';
 import { attachStack, DEFAULT_SEED, type CommandContext } from './context.js';
 
@@ -14,20 +17,28 @@ import { attachStack, DEFAULT_SEED, type CommandContext } from './context.js';
  * every reference passes on both seeds, and a reference in another engine's dialect gives the same
  * rows where a stack runs that engine. It works in a scratch home: the learner's files are not touched.
  */
-export async function devCheckCommand(ctx: CommandContext, labName: string | undefined): Promise<number> {
+export async function devCheckCommand(ctx: CommandContext, labName: string | undefined, flags: { scales?: string } = {}): Promise<number> {
+  const scales = parseScales(flags.scales);
   const labs = labName ? [await loadLab(labName)] : await Promise.all(listLabNames().map((n) => loadLab(n)));
   // The scratch homes reuse the learner's venvs: creating one takes a minute.
   process.env.LAB_VENVS ??= path.join(ctx.paths.home, 'venvs');
   let problems = 0;
   for (const lab of labs) {
-    const findings = await devCheckLab(ctx, lab);
+    const findings = await devCheckLab(ctx, lab, scales);
     problems += findings.length;
     ctx.output.result(findings.length ? pc.red(`✗ ${lab.name}: ${findings.length} problem${findings.length === 1 ? '' : 's'}`) : pc.green(`✓ ${lab.name}: valid, every template fails, every reference passes`));
   }
   return problems ? 1 : 0;
 }
 
-async function devCheckLab(ctx: CommandContext, lab: LoadedLab): Promise<Finding[]> {
+function parseScales(value: string | undefined): Scale[] {
+  const scales = (value ?? SCALE_NAMES.join(',')).split(',').map((s) => s.trim());
+  const unknown = scales.filter((s) => !isScale(s));
+  if (unknown.length || !scales.includes('small')) throw new LabError(`Invalid scales '${value}'.`, `Give some of ${SCALE_NAMES.join(', ')}, with small (the grades run there), e.g. --scales small,medium.`);
+  return scales as Scale[];
+}
+
+async function devCheckLab(ctx: CommandContext, lab: LoadedLab, scales: Scale[]): Promise<Finding[]> {
   const out = ctx.output;
   const report = (label: string, found: Finding[]) => {
     out.result(`${found.length ? pc.red('✗') : pc.green('✓')} ${label}`);
@@ -40,12 +51,28 @@ async function devCheckLab(ctx: CommandContext, lab: LoadedLab): Promise<Finding
   try {
     const paths: LabPaths = { workspaceRoot: path.join(scratch, 'workspace'), home: path.join(scratch, '.lab') };
     const stack = await new LocalRuntime(paths).up(lab, { seed: DEFAULT_SEED, scale: 'small', output: ctx.output });
-    for (const ex of lab.exercises) findings.push(...report(`${ex.id}: the template fails, the reference passes`, await checkExercise(stack, paths, ex)));
+    for (const ex of lab.exercises) findings.push(...report(`${ex.id}: ${ex.wrongFiles.length ? `the template and ${ex.wrongFiles.length} wrong solution${ex.wrongFiles.length === 1 ? '' : 's'} fail` : 'the template fails'}, the reference passes`, await checkExercise(stack, paths, ex)));
+    findings.push(...(await checkLabTraps(ctx, lab, stack.datasets, scales, scratch, report)));
     for (const dialect of referenceDialects(lab)) findings.push(...(await compareDialect(ctx, lab, dialect, scratch, report)));
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   return findings;
+}
+
+/** Every declared trap occurs on the learner's seed at every scale and on the hidden seed; larger scales are seeded here for it. */
+async function checkLabTraps(ctx: CommandContext, lab: LoadedLab, seeded: Dataset[], scales: Scale[], scratch: string, report: (label: string, found: Finding[]) => Finding[]): Promise<Finding[]> {
+  const traps = lab.exercises.reduce((n, ex) => n + (ex.def.traps?.length ?? 0), 0);
+  const found: Finding[] = [];
+  const label = (d: Dataset) => (d.hidden ? 'the hidden seed' : `seed ${d.seed} at ${d.scale}`);
+  found.push(...(await checkTraps(lab, seeded.map((d) => ({ dataset: d, label: label(d) })))));
+  for (const scale of scales.filter((s) => s !== 'small')) {
+    const store = new DatasetStore(path.join(scratch, 'traps', scale));
+    const dataset = await store.ensure(lab, { seed: DEFAULT_SEED, scale, hidden: false, output: ctx.output });
+    found.push(...(await checkTraps(lab, [{ dataset, label: label(dataset) }])));
+    store.remove();
+  }
+  return report(`${traps} traps, each in the data: seed ${DEFAULT_SEED} at ${scales.join(', ')} and the hidden seed`, found);
 }
 
 /** Where the learner's stack runs the dialect's engine (month4 on containers: Trino), its reference pipeline must give DuckDB's rows. */

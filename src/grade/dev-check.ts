@@ -7,7 +7,7 @@ import { modelExercises } from '../lab/models.js';
 import type { LabPaths } from '../paths.js';
 import { openDatasetSession } from '../runtime/dataset-session.js';
 import type { ModelEngine } from '../runtime/models/engine.js';
-import type { StartedStack } from '../runtime/runtime.js';
+import type { Dataset, StartedStack } from '../runtime/runtime.js';
 import { learnerFile } from '../workspace/workspace.js';
 import { gradeExercise, type ExerciseResult } from './grader.js';
 
@@ -31,6 +31,7 @@ export function validateLab(lab: LoadedLab): Finding[] {
     if (ex.hints.length < 2) findings.push({ exercise: ex.id, problem: `has ${ex.hints.length} hint${ex.hints.length === 1 ? '' : 's'} in hints.md (## sections); a learner needs at least 2` });
     if (ex.hints.some((h) => !h.trim())) findings.push({ exercise: ex.id, problem: 'has an empty hint' });
     if (!ex.def.checks.some((c) => c.on === 'results')) findings.push({ exercise: ex.id, problem: 'has no check on its results' });
+    if (!ex.def.traps?.length) findings.push({ exercise: ex.id, problem: 'declares no traps: the cases its statement warns about, with a query that finds them in the data' });
     if (fs.readFileSync(ex.templateFile, 'utf8') === fs.readFileSync(ex.solutionFile, 'utf8')) findings.push({ exercise: ex.id, problem: 'its template is its solution' });
   }
   for (const [n, ids] of numbers) if (ids.length > 1) findings.push({ problem: `exercises ${ids.join(' and ')} share the number ${n}: \`lab check ${lab.name} ${n}\` could not tell them apart` });
@@ -39,7 +40,7 @@ export function validateLab(lab: LoadedLab): Finding[] {
 
 const failedChecks = (r: ExerciseResult) => r.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.message.split('\n')[0]}`);
 
-/** Like rustlings' `dev check`: the template fails and the reference passes, on both seeds. Writes into `paths`' workspace. */
+/** Like rustlings' `dev check`: the template and every planted wrong solution fail, and the reference passes, on both seeds. Writes into `paths`' workspace. */
 export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: LoadedExercise): Promise<Finding[]> {
   const findings: Finding[] = [];
   const file = learnerFile(paths, stack.lab, ex);
@@ -48,11 +49,51 @@ export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: Lo
   const template = await gradeExercise(stack, paths, ex, { fresh: true });
   if (template.passed) findings.push({ exercise: ex.id, problem: 'the template passes: a learner who does nothing would be told they are done' });
   if (template.checks.some((c) => !c.passed && !c.message.trim())) findings.push({ exercise: ex.id, problem: 'a check fails the template with no message' });
+  for (const wrong of ex.wrongFiles) {
+    fs.copyFileSync(wrong, file);
+    const graded = await gradeExercise(stack, paths, ex, { fresh: true });
+    const mistake = fs.readFileSync(wrong, 'utf8').split('\n')[0]!.replace(/^(--|#)\s*/, '');
+    if (graded.passed) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} passes (${mistake}): the data or the checks let it through` });
+    else if (!graded.checks.some((c) => c.status === 'fail')) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} does not run: ${failedChecks(graded).join('; ')}` });
+  }
   fs.copyFileSync(ex.solutionFile, file);
   const solution = await gradeExercise(stack, paths, ex, { fresh: true });
   if (!solution.passed) findings.push({ exercise: ex.id, problem: `the reference solution fails: ${failedChecks(solution).join('; ')}` });
   for (const d of stack.datasets) {
     if (!solution.checks.some((c) => c.name.endsWith(` · ${d.label}`))) findings.push({ exercise: ex.id, problem: `no check ran on ${d.label}` });
+  }
+  return findings;
+}
+
+/** How often each declared trap occurs in a dataset, by `<exercise>: <trap>`; a trap whose query fails counts -1. */
+export async function countTraps(lab: LoadedLab, dataset: Dataset): Promise<Map<string, { count: number; error?: string }>> {
+  const counts = new Map<string, { count: number; error?: string }>();
+  const session = await openDatasetSession(lab, dataset);
+  try {
+    for (const ex of lab.exercises) {
+      for (const trap of ex.def.traps ?? []) {
+        try {
+          counts.set(`${ex.id}: ${trap.name}`, { count: Number(await session.scalar(trap.count)) });
+        } catch (err) {
+          counts.set(`${ex.id}: ${trap.name}`, { count: -1, error: (err as Error).message.split('\n')[0] });
+        }
+      }
+    }
+  } finally {
+    session.close();
+  }
+  return counts;
+}
+
+/** Every declared trap occurs in each dataset: a wrong solution that ignores it cannot pass by luck of the seed. */
+export async function checkTraps(lab: LoadedLab, datasets: Array<{ dataset: Dataset; label: string }>): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const { dataset, label } of datasets) {
+    for (const [key, { count, error }] of await countTraps(lab, dataset)) {
+      const [exercise, name] = key.split(/: (.*)/s) as [string, string];
+      if (error) findings.push({ exercise, problem: `the trap '${name}' has a query that fails on ${label}: ${error}` });
+      else if (count <= 0) findings.push({ exercise, problem: `the trap '${name}' does not occur on ${label}: plant it in the generator, so a solution that ignores it fails` });
+    }
   }
   return findings;
 }

@@ -194,8 +194,21 @@ export interface ResultCheck<C extends RunContext = RunContext> {
 
 export type Check<C extends RunContext = RunContext> = SourceCheck | ResultCheck<C>;
 
+/**
+ * A case the exercise's statement, hints or lesson warns about, and a query over a dataset's tables
+ * that counts where it occurs. `lab dev check` proves each one occurs on every seed and scale: a
+ * wrong solution that ignores it fails, because the data holds it.
+ */
+export interface Trap {
+  name: string;
+  /** SQL giving one number: how many times the case occurs (`SELECT count(*) FROM …`). */
+  count: string;
+}
+
 interface ExerciseBase {
   title: string;
+  /** The cases the statement warns about, proven to be in the data. */
+  traps?: Trap[];
   /** The learner's file name, the same in template/ and solution/. */
   file: string;
   /** Per-run limit; a solution still running then is stopped. */

@@ -12,6 +12,8 @@ export interface LoadedExercise {
   def: ExerciseDefinition;
   templateFile: string;
   solutionFile: string;
+  /** Plausible wrong solutions (wrong/<name>.<ext>, the mistake said in its first line): each must fail. */
+  wrongFiles: string[];
   hints: string[];
 }
 
@@ -74,7 +76,9 @@ export async function loadLab(name: string): Promise<LoadedLab> {
     }
     const hintsFile = path.join(exDir, 'hints.md');
     const hints = fs.existsSync(hintsFile) ? parseHints(fs.readFileSync(hintsFile, 'utf8')) : [];
-    exercises.push({ id, dir: exDir, def: exDef, templateFile, solutionFile, hints });
+    const wrongDir = path.join(exDir, 'wrong');
+    const wrongFiles = fs.existsSync(wrongDir) ? fs.readdirSync(wrongDir).sort().map((f) => path.join(wrongDir, f)) : [];
+    exercises.push({ id, dir: exDir, def: exDef, templateFile, solutionFile, wrongFiles, hints });
   }
   return { name, dir, def, exercises };
 }

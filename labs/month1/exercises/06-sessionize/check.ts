@@ -1,9 +1,19 @@
 import { defineExercise, expectSameRows, expectSqlUses } from '../../../../src/lab/checks.js';
+import { RESENT_EVENT } from '../../traps.js';
 
 export default defineExercise({
   title: 'Sessionize clickstream events with LAG and a running SUM',
   kind: 'sql',
   file: 'query.sql',
+  traps: [
+    RESENT_EVENT,
+    { name: 'an event received hours after it happened', count: `SELECT count(*) FROM events WHERE received_at - event_ts > INTERVAL 1 HOUR` },
+    {
+      name: "a gap of exactly 30 minutes between a user's events (still one session)",
+      count: `WITH e AS (SELECT DISTINCT event_id, user_id, event_ts FROM events)
+        SELECT count(*) FROM (SELECT event_ts - lag(event_ts) OVER (PARTITION BY user_id ORDER BY event_ts) AS gap FROM e) WHERE gap = INTERVAL 30 MINUTE`,
+    },
+  ],
   checks: [
     expectSqlUses(
       /\blag\s*\(/i,

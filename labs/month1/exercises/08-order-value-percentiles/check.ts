@@ -1,9 +1,16 @@
 import { defineExercise, expectSameRows, expectSqlUses } from '../../../../src/lab/checks.js';
+import { CANCELLED_AFTER_PLACED, CUSTOMER_EXPORTED_TWICE, CUSTOMER_WITH_VERSIONS } from '../../traps.js';
 
 export default defineExercise({
   title: 'Percentiles of order value per country',
   kind: 'sql',
   file: 'query.sql',
+  traps: [
+    { name: 'a customer without a country', count: `SELECT count(*) FROM customers WHERE country IS NULL` },
+    CUSTOMER_WITH_VERSIONS,
+    CUSTOMER_EXPORTED_TWICE,
+    CANCELLED_AFTER_PLACED,
+  ],
   checks: [
     expectSqlUses(
       /\b(percentile_cont|quantile_cont|percentile_disc)\s*\(/i,

@@ -1,4 +1,5 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectSameRows } from '../../../../src/lab/checks.js';
+import { UNPARSEABLE_ORDER_LINE, WRONG_TYPE_ORDER_LINE } from '../../traps.js';
 
 // Silver's validity rules, as 01 (orders) and 03 (order lines) apply them. CASE first: `->>` on a
 // line that does not parse is an error, and DuckDB evaluates every operand of an AND.
@@ -20,6 +21,12 @@ export default defineExercise({
   title: 'silver.quarantine: every line silver leaves out, and why',
   kind: 'model',
   file: 'silver.quarantine.sql',
+  traps: [
+    UNPARSEABLE_ORDER_LINE,
+    WRONG_TYPE_ORDER_LINE,
+    { name: 'an order line with the quantity in words', count: `SELECT count(*) FROM bronze.order_lines WHERE json_valid(line) AND try_cast(line->>'quantity' AS INTEGER) IS NULL` },
+    { name: 'a broken line exported twice (quarantined twice)', count: `SELECT count(*) FROM (SELECT line FROM bronze.orders WHERE NOT json_valid(line) GROUP BY line HAVING count(*) > 1)` },
+  ],
   checks: [
     // The reason is free text: only which lines are quarantined is compared.
     expectSameRows({ key: ['source', 'line'], columns: ['source', 'dt', 'file', 'line'] }),

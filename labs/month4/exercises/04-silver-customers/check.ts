@@ -1,9 +1,17 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectSameRows, expectUniqueKey } from '../../../../src/lab/checks.js';
+import { CUSTOMER_VERSIONS } from '../../traps.js';
 
 export default defineExercise({
   title: 'silver.customers: typed, deduplicated, every version kept',
   kind: 'model',
   file: 'silver.customers.sql',
+  traps: [
+    { name: 'a customer row exported twice', count: `SELECT count(*) FROM (SELECT * EXCLUDE (file) FROM bronze.customers GROUP BY ALL HAVING count(*) > 1)` },
+    { name: 'an empty country', count: `SELECT count(*) FROM bronze.customers WHERE nullif(trim(country), '') IS NULL` },
+    { name: 'an email in capitals', count: `SELECT count(*) FROM bronze.customers WHERE email <> lower(email)` },
+    { name: 'an email padded with spaces', count: `SELECT count(*) FROM bronze.customers WHERE email <> trim(email)` },
+    CUSTOMER_VERSIONS,
+  ],
   checks: [
     expectUniqueKey(['customer_id', 'updated_at']),
     expectNoRows(

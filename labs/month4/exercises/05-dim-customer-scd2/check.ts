@@ -1,9 +1,11 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectSameRows, expectScd2, expectUniqueKey } from '../../../../src/lab/checks.js';
+import { CUSTOMER_VERSIONS } from '../../traps.js';
 
 export default defineExercise({
   title: 'gold.dim_customer: a type-2 slowly changing dimension',
   kind: 'model',
   file: 'gold.dim_customer.sql',
+  traps: [CUSTOMER_VERSIONS],
   checks: [
     expectUniqueKey(['customer_key']),
     expectUniqueKey(['customer_id', 'valid_from']),

@@ -1,9 +1,14 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectSameRows, expectUniqueKey } from '../../../../src/lab/checks.js';
+import {  } from '../../traps.js';
 
 export default defineExercise({
   title: 'gold.dim_product: the category tree flattened into a star',
   kind: 'model',
   file: 'gold.dim_product.sql',
+  traps: [
+    { name: 'a product not filed on a shelf (empty category_id)', count: `SELECT count(*) FROM bronze.products WHERE nullif(trim(category_id), '') IS NULL` },
+    { name: 'a department (no parent)', count: `SELECT count(*) FROM bronze.categories WHERE nullif(trim(parent_id), '') IS NULL` },
+  ],
   checks: [
     expectUniqueKey(['product_id']),
     expectNoRows(
@@ -15,11 +20,14 @@ export default defineExercise({
     expectNoRows(
       'shelf, aisle and department are the three levels of the tree',
       `SELECT l.product_id, l.shelf, l.aisle, l.department FROM learner l
-       WHERE l.shelf IS NULL OR l.aisle IS NULL OR l.department IS NULL
-          OR l.department NOT IN (SELECT name FROM bronze.categories WHERE nullif(trim(parent_id), '') IS NULL)
-          OR l.aisle NOT IN (SELECT c.name FROM bronze.categories c JOIN bronze.categories d ON c.parent_id = d.category_id WHERE nullif(trim(d.parent_id), '') IS NULL)
+       LEFT JOIN bronze.products p ON p.product_id::BIGINT = l.product_id
+       WHERE CASE WHEN nullif(trim(p.category_id), '') IS NULL
+                  THEN (l.shelf, l.aisle, l.department) IS DISTINCT FROM ('unknown', 'unknown', 'unknown')
+                  ELSE l.shelf IS NULL OR l.aisle IS NULL OR l.department IS NULL
+                    OR l.department NOT IN (SELECT name FROM bronze.categories WHERE nullif(trim(parent_id), '') IS NULL)
+                    OR l.aisle NOT IN (SELECT c.name FROM bronze.categories c JOIN bronze.categories d ON c.parent_id = d.category_id WHERE nullif(trim(d.parent_id), '') IS NULL) END
        ORDER BY l.product_id`,
-      "products whose levels are missing or mixed up (the tree has three levels: a product's category is a shelf, the shelf's parent an aisle, the aisle's parent a top-level department with no parent)",
+      "products whose levels are missing or mixed up (the tree has three levels: a product's category is a shelf, the shelf's parent an aisle, the aisle's parent a top-level department with no parent; a product with an empty category is 'unknown' on all three)",
     ),
     expectNoRows(
       'unit_price is exact money: DECIMAL(10,2)',

@@ -1,9 +1,11 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectSameRows, expectSqlUses, expectUniqueKey } from '../../../../src/lab/checks.js';
+import { DAY_WITHOUT_ORDERS } from '../../traps.js';
 
 export default defineExercise({
   title: 'gold.dim_date: a calendar with no gaps',
   kind: 'model',
   file: 'gold.dim_date.sql',
+  traps: [DAY_WITHOUT_ORDERS],
   checks: [
     expectSqlUses(
       /\b(range|generate_series|sequence)\s*\(|\bwith\s+recursive\b/i,

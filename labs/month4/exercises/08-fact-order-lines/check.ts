@@ -1,9 +1,23 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectPartitionedBy, expectSameRows, expectTotalsMatch } from '../../../../src/lab/checks.js';
+import { CANCELLED_ORDER, CURRENT_ORDERS, CUSTOMER_VERSIONS, VALID_ORDER_LINES } from '../../traps.js';
 
 export default defineExercise({
   title: 'gold.fact_order_lines: a point-in-time join to the SCD2 customer',
   kind: 'model',
   file: 'gold.fact_order_lines.sql',
+  traps: [
+    CUSTOMER_VERSIONS,
+    CANCELLED_ORDER,
+    {
+      name: "an order placed before its customer's first version",
+      count: `WITH firsts AS (SELECT customer_id::BIGINT AS customer_id, min(updated_at::TIMESTAMP) AS first_version FROM bronze.customers GROUP BY 1)
+        SELECT count(*) FROM ${CURRENT_ORDERS} o JOIN firsts f USING (customer_id) WHERE o.status <> 'cancelled' AND (o.ordered_at AT TIME ZONE 'UTC') < f.first_version`,
+    },
+    {
+      name: 'a line whose order has no valid line at all (not in silver.orders)',
+      count: `SELECT count(*) FROM bronze.order_lines WHERE json_valid(line) AND try_cast(line->>'order_id' AS BIGINT) NOT IN (SELECT order_id FROM ${VALID_ORDER_LINES})`,
+    },
+  ],
   checks: [
     expectNoRows(
       'unique key (order_id, line_no)',

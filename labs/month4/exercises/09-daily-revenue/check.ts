@@ -1,9 +1,15 @@
 import { defineExercise, expectIdempotent, expectNoRows, expectSameRows, expectSqlUses, expectTotalsMatch, expectUniqueKey } from '../../../../src/lab/checks.js';
+import { CURRENT_ORDERS, DAY_WITHOUT_ORDERS } from '../../traps.js';
 
 export default defineExercise({
   title: 'gold.daily_revenue: a daily mart on the calendar',
   kind: 'model',
   file: 'gold.daily_revenue.sql',
+  traps: [
+    DAY_WITHOUT_ORDERS,
+    { name: 'a day whose orders were all cancelled', count: `SELECT count(*) FROM (SELECT (ordered_at AT TIME ZONE 'UTC')::DATE FROM ${CURRENT_ORDERS} GROUP BY 1 HAVING bool_and(status = 'cancelled'))` },
+    { name: 'an order of several lines', count: `SELECT count(*) FROM (SELECT line->>'order_id' FROM bronze.order_lines WHERE json_valid(line) GROUP BY 1 HAVING count(*) > 1)` },
+  ],
   checks: [
     expectSqlUses(/\bgold\s*\.\s*dim_date\b/i, 'the calendar gold.dim_date', 'the dashboard needs every day, also a day nobody ordered: start from gold.dim_date and LEFT JOIN the fact'),
     expectUniqueKey(['order_date']),

@@ -10,7 +10,8 @@
 --   * from the 2024-07-01 drops on, the export renamed `customer_id` to `customer` and added
 --     `channel` (web, app, store): conform both shapes into one;
 --   * ~0.3% of lines do not parse, or carry a value of the wrong type (order_id "N/A",
---     ordered_at "yesterday"): leave them out here (exercise 02 quarantines them);
+--     ordered_at "yesterday"): leave them out here (exercise 02 quarantines them). When an
+--     order's newest line is one of them, its latest GOOD line is the version silver keeps;
 --   * `ordered_at` is text with the customer's own UTC offset ("…+05:30", "…Z").
 --
 -- Columns: order_id BIGINT, customer_id BIGINT, status VARCHAR, channel VARCHAR (NULL when the

@@ -8,9 +8,10 @@ SELECT
   p.sku,
   p.name,
   p.unit_price::DECIMAL(10, 2) AS unit_price,
-  shelf.name AS shelf,
-  aisle.name AS aisle,
-  department.name AS department
+  -- a product not yet filed on a shelf keeps its row, under the 'unknown' member
+  coalesce(shelf.name, 'unknown') AS shelf,
+  coalesce(aisle.name, 'unknown') AS aisle,
+  coalesce(department.name, 'unknown') AS department
 FROM bronze.products p
 -- LEFT JOINs: a product whose category is unknown stays in the dimension, with NULL levels
 LEFT JOIN categories shelf ON shelf.category_id = p.category_id::BIGINT

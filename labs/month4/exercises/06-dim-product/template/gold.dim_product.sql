@@ -12,7 +12,10 @@
 -- The mess:
 --   * the tree has THREE levels: a product's category is a shelf ('Laptops'), the shelf's parent
 --     an aisle ('Computers'), the aisle's parent a department ('Electronics');
---   * parent_id is empty (NULL) on the departments.
+--   * parent_id is empty (NULL) on the departments;
+--   * a few products are not filed on a shelf yet: their category_id is empty. They keep their
+--     row, with shelf, aisle and department 'unknown' (a dimension's "unknown member"), or their
+--     sales would silently fall out of every report that joins the dimension.
 --
 -- Columns: product_id BIGINT, sku VARCHAR, name VARCHAR, unit_price DECIMAL(10,2),
 -- shelf VARCHAR, aisle VARCHAR, department VARCHAR.

@@ -7,7 +7,8 @@ unchanged, on a hundred executors. Rebuild exercise 01's table with the DataFram
 solve() receives `spark` (the SparkSession) and `bronze_orders`, a Spark DataFrame of the raw
 drops: columns `line` (the JSON text), `dt` (the drop day) and `file`. Return a DataFrame with
 exactly 01's columns and rows — one row per order, its latest version (greatest updated_at),
-bad lines left out, both schema shapes (customer_id / customer) conformed:
+bad lines left out (when an order's newest line is a bad one, its latest good line is the
+version kept), both schema shapes (customer_id / customer) conformed:
 
   order_id bigint, customer_id bigint, status string, channel string (null in the old shape),
   ordered_at timestamp (the instant), updated_at timestamp, order_date date (UTC day of

@@ -8,9 +8,10 @@ SELECT
   p.sku,
   p.name,
   CAST(p.unit_price AS decimal(10, 2)) AS unit_price,
-  shelf.name AS shelf,
-  aisle.name AS aisle,
-  department.name AS department
+  -- a product not yet filed on a shelf keeps its row, under the 'unknown' member
+  coalesce(shelf.name, 'unknown') AS shelf,
+  coalesce(aisle.name, 'unknown') AS aisle,
+  coalesce(department.name, 'unknown') AS department
 FROM bronze.products p
 LEFT JOIN categories shelf ON shelf.category_id = CAST(p.category_id AS bigint)
 LEFT JOIN categories aisle ON aisle.category_id = shelf.parent_id
