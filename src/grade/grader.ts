@@ -25,6 +25,8 @@ export interface ExerciseResult {
   files: string[];
   passed: boolean;
   checks: CheckResult[];
+  /** What the solution printed on the learner's seed (Python's print()), for the report. */
+  printed?: string;
 }
 
 export interface LabReport {
@@ -132,7 +134,8 @@ async function runGrade(job: Job, runner: ExerciseRunner, paths: LabPaths, opts:
   const rel = workspaceRelative(stack.lab, ex);
   const file = learnerFile(paths, stack.lab, ex);
   const checks: CheckResult[] = [];
-  const finish = (): ExerciseResult => ({ id: ex.id, title: ex.def.title, files: [rel], passed: checks.length > 0 && checks.every((c) => c.passed), checks });
+  let printed: string | undefined;
+  const finish = (): ExerciseResult => ({ id: ex.id, title: ex.def.title, files: [rel], passed: checks.length > 0 && checks.every((c) => c.passed), checks, ...(printed?.trim() ? { printed } : {}) });
 
   if (!fs.existsSync(file)) {
     checks.push(result('file exists', errored(`workspace/${rel} is missing: run \`lab up ${stack.lab.name}\` to re-create it from the template (your other files are kept)`)));
@@ -154,7 +157,9 @@ async function runGrade(job: Job, runner: ExerciseRunner, paths: LabPaths, opts:
       return finish();
     }
     const timeoutMs = opts.timeoutMs ?? ex.def.timeoutMs ?? runner.defaultTimeoutMs;
-    const { failure, extras } = await runner.runLearner(job, targets, { file, rel, source, timeoutMs, table: 'learner' });
+    const run = await runner.runLearner(job, targets, { file, rel, source, timeoutMs, table: 'learner' });
+    const { failure, extras } = run;
+    printed = run.printed;
     for (const [i, { dataset, session }] of targets.entries()) {
       if (failure?.index === i) {
         checks.push(result(`runs on ${dataset.label}`, errored(failure.message, { timedOut: failure.timedOut })));

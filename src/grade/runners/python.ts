@@ -22,7 +22,10 @@ async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSessio
 }
 
 /** One Python process runs the solution on every target: the interpreter and imports start once. */
-async function runSolve(job: Job, targets: Target[], solution: Solution): Promise<RunFailure | undefined> {
+/** With --debug, a Python error shows its whole traceback. */
+const debugTraceback = (tb: string | undefined) => (process.env.LAB_DEBUG && tb ? `\n${tb.trimEnd()}` : '');
+
+async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = []): Promise<RunFailure | undefined> {
   const { stack, ex } = job;
   const python = await stack.service('python');
   const jobs: Array<{ inputDir: string; outputFile: string }> = [];
@@ -36,13 +39,14 @@ async function runSolve(job: Job, targets: Target[], solution: Solution): Promis
   }
   const library = ex.def.kind === 'python' ? (ex.def.library ?? 'pandas') : 'pandas';
   const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs });
+  printed.push(...outcome.printed);
   try {
     // Outputs written before a failure are still good: load them so their checks can run.
     for (const [index, t] of targets.entries()) {
       if (!fs.existsSync(jobs[index]!.outputFile)) {
         if (outcome.ok) throw new Error(`the Python harness wrote no result for ${t.dataset.label}`);
         if (outcome.timedOut) return { index, message: `${solution.rel}: ${outcome.message}`, timedOut: true };
-        return { index, message: `${solution.rel}${outcome.error.line ? `:${outcome.error.line}` : ''}: ${outcome.error.kind}: ${outcome.error.message}`, timedOut: false };
+        return { index, message: `${solution.rel}${outcome.error.line ? `:${outcome.error.line}` : ''}: ${outcome.error.kind}: ${outcome.error.message}${debugTraceback(outcome.error.traceback)}`, timedOut: false };
       }
       await t.session.run(`CREATE OR REPLACE TEMP TABLE ${solution.table} AS SELECT * FROM read_parquet(${quoteLiteral(jobs[index]!.outputFile)})`);
     }
@@ -60,6 +64,9 @@ export const pythonRunner: ExerciseRunner<'python'> = {
   fingerprint: async () => [],
   prepareReference: (job, targets) => cachedReference(job, targets, (ts, s) => runSolve(job, ts, s)),
   async runLearner(job, targets, solution) {
-    return { failure: await runSolve(job, targets, solution), extras: targets.map(() => ({})) };
+    const printed: string[] = [];
+    const failure = await runSolve(job, targets, solution, printed);
+    // What solve() printed on the learner's own seed (the hidden seed's would give the data away).
+    return { failure, extras: targets.map(() => ({})), printed: printed[0] };
   },
 };

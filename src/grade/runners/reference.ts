@@ -30,7 +30,8 @@ export async function cachedReference(job: Job, targets: Target[], run: (targets
       fs.renameSync(tmp, cacheFile(t));
     }
   }
+  // A view, not a copy: the checks read the cached file itself (Parquet reads fast, column by column).
   for (const t of targets) {
-    if (!missing.includes(t)) await t.session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT * FROM read_parquet(${quoteLiteral(cacheFile(t))})`);
+    if (!missing.includes(t)) await t.session.run(`CREATE OR REPLACE TEMP VIEW reference AS SELECT * FROM read_parquet(${quoteLiteral(cacheFile(t))})`);
   }
 }

@@ -64,7 +64,7 @@ export interface ExerciseRunner<K extends ExerciseKind = ExerciseKind> {
   /** Fills each target's `reference` table; a kind judged against hidden labels does nothing. */
   prepareReference(job: Job, targets: Target[]): Promise<void>;
   /** Runs the learner's file on each target in order; the first failure ends the run. */
-  runLearner(job: Job, targets: Target[], solution: Solution): Promise<{ failure?: RunFailure; extras: Array<KindExtras<K>> }>;
+  runLearner(job: Job, targets: Target[], solution: Solution): Promise<{ failure?: RunFailure; extras: Array<KindExtras<K>>; printed?: string }>;
 }
 
 /** Runs `each` on every target in order; a SolutionFailure ends the run as that target's failure. */

@@ -8,6 +8,8 @@ each job gets TIMEOUT_S seconds.
 with the line in the learner's file, so the runner can print "file:line: message".
 """
 import ast
+import contextlib
+import io
 import signal
 import inspect
 import json
@@ -27,9 +29,38 @@ ROW_LOOP_CALLS = {
 }
 
 
-def fail(kind, message, module_path, line=None, code=3):
-    sys.stderr.write(json.dumps({"kind": kind, "message": message, "file": module_path, "line": line}) + "\n")
+class HarnessFailure(Exception):
+    """A solution that did not run: reported as one JSON object with the line in the learner's file."""
+
+    def __init__(self, error):
+        super().__init__(error["message"])
+        self.error = error
+
+
+def fail(kind, message, module_path, line=None, tb=None):
+    error = {"kind": kind, "message": message, "file": module_path, "line": line}
+    if tb is not None:
+        error["traceback"] = "".join(traceback.format_exception(type(tb), tb, tb.__traceback__))[-4000:]
+    raise HarnessFailure(error)
+
+
+def report_and_exit(error, code=3):
+    sys.stderr.write(json.dumps(error) + "\n")
     sys.exit(code)
+
+
+def mark(**event):
+    """A control line for the runner (a job started): on stderr, behind a record separator."""
+    # A line of its own: a library's progress bar may have left the current line unfinished.
+    sys.stderr.write("\n\x1e" + json.dumps(event) + "\n")
+    sys.stderr.flush()
+
+
+def is_literal_collection(node):
+    """A literal list, tuple, set or dict (`for col, kind in [("a", int), ("b", str)]`): a loop over a few names, not over rows."""
+    return isinstance(node, (ast.List, ast.Tuple, ast.Set, ast.Dict)) or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in ("items", "keys", "values") and isinstance(node.func.value, ast.Dict)
+    )
 
 
 def lint(module_path):
@@ -39,9 +70,11 @@ def lint(module_path):
     try:
         tree = ast.parse(source, filename=module_path)
     except SyntaxError as e:
-        fail("SyntaxError", e.msg, module_path, e.lineno)
+        report_and_exit({"kind": "SyntaxError", "message": e.msg, "file": module_path, "line": e.lineno})
     findings = []
     for node in ast.walk(tree):
+        if isinstance(node, ast.For) and is_literal_collection(node.iter):
+            continue
         if isinstance(node, (ast.For, ast.While)):
             findings.append({"line": node.lineno, "what": f"a `{type(node).__name__.lower()}` loop"})
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
@@ -82,6 +115,7 @@ def spark_session():
         SparkSession.builder.master("local[2]")
         .appName("lakehouse-lab")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "4")
         .config("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS")
@@ -92,27 +126,45 @@ def spark_session():
     return spark
 
 
-def run(module_path, library, timeout_s, jobs):
-    if library == "pandas":
-        import pandas as lib
-    elif library == "pyspark":
-        lib = spark_session()
-    else:
-        import polars as lib
+LIBRARIES = {}
+RUNS = [0]
 
-    spec = importlib.util.spec_from_file_location("solution", module_path)
+
+def library_of(library):
+    """The DataFrame library, imported once per process: a warm process serves every exercise of a check."""
+    if library not in LIBRARIES:
+        if library == "pandas":
+            import pandas as lib
+        elif library == "pyspark":
+            lib = spark_session()
+        else:
+            import polars as lib
+        LIBRARIES[library] = lib
+    return LIBRARIES[library]
+
+
+def run(module_path, library, timeout_s, jobs):
+    lib = library_of(library)
+    RUNS[0] += 1
+    spec = importlib.util.spec_from_file_location(f"solution_{RUNS[0]}", module_path)
     module = importlib.util.module_from_spec(spec)
+    # What the learner prints goes to a file per job, shown under the exercise (the module's own prints: the first job's).
+    printed = io.StringIO()
     try:
-        spec.loader.exec_module(module)
+        with contextlib.redirect_stdout(printed):
+            spec.loader.exec_module(module)
     except SyntaxError as e:
         fail("SyntaxError", e.msg, module_path, e.lineno)
     except Exception as e:  # the learner's module failed while importing
-        fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path))
+        fail(type(e).__name__, str(e), module_path, learner_line(e.__traceback__, module_path), tb=e)
+    finally:
+        if jobs:
+            write_printed(jobs[0][1], printed.getvalue())
     solve = getattr(module, "solve", None)
     if not callable(solve):
         fail("MissingSolve", "the file must define a function `solve(...)` that returns a DataFrame", module_path)
     signal.signal(signal.SIGALRM, on_alarm)
-    for input_dir, output_file in jobs:
+    for index, (input_dir, output_file) in enumerate(jobs):
         args = {}
         for name in inspect.signature(solve).parameters:
             if name == "spark" and library == "pyspark":
@@ -123,17 +175,28 @@ def run(module_path, library, timeout_s, jobs):
                 available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
                 fail("UnknownTable", f"solve() asks for `{name}`, but the tables are: {', '.join(available)}", module_path)
             args[name] = read_table(lib, library, path)
+        mark(start=index)
+        printed = io.StringIO(printed.getvalue() if index == 0 else "")
         signal.setitimer(signal.ITIMER_REAL, timeout_s)
         try:
-            result = solve(**args)
-            # Spark is lazy: the work happens when the result is written, inside the same limit.
-            write_result(lib, library, result, output_file, module_path)
+            with contextlib.redirect_stdout(printed):
+                result = solve(**args)
+                # Spark is lazy: the work happens when the result is written, inside the same limit.
+                write_result(lib, library, result, output_file, module_path)
         except SolveTimeout:
             fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
+        except HarnessFailure:
+            raise
         except Exception as e:
-            fail(type(e).__name__, str(e).split("\n")[0][:500], module_path, learner_line(e.__traceback__, module_path))
+            fail(type(e).__name__, str(e).split("\n")[0][:500], module_path, learner_line(e.__traceback__, module_path), tb=e)
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
+            write_printed(output_file, printed.getvalue())
+
+
+def write_printed(output_file, text):
+    with open(output_file + ".printed", "w", encoding="utf-8") as f:
+        f.write(text[-20000:])
 
 
 def read_table(lib, library, path):
@@ -179,9 +242,27 @@ def write_result(lib, library, result, output_file, module_path):
         result.write_parquet(output_file)
 
 
+def serve():
+    """One request per stdin line ({"module", "library", "timeout", "jobs"}); its end, or its error, is a control line on stderr."""
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        request = json.loads(line)
+        try:
+            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]])
+            mark(done=True)
+        except HarnessFailure as failure:
+            mark(error=failure.error)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "lint":
         lint(sys.argv[2])
+    elif sys.argv[1] == "serve":
+        serve()
     else:
         rest = sys.argv[5:]
-        run(sys.argv[2], sys.argv[3], float(sys.argv[4]), list(zip(rest[0::2], rest[1::2])))
+        try:
+            run(sys.argv[2], sys.argv[3], float(sys.argv[4]), list(zip(rest[0::2], rest[1::2])))
+        except HarnessFailure as failure:
+            report_and_exit(failure.error)

@@ -1,9 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../../errors.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { isAlive } from '../../pids.js';
 import { formatSeconds } from '../duckdb.js';
 
 export const HARNESS = path.join(PACKAGE_ROOT, 'src', 'services', 'python', 'harness.py');
@@ -117,12 +118,7 @@ function lockHolderAlive(lock: string): boolean {
       return false;
     }
   }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isAlive(pid);
 }
 
 async function runLogged(cmd: string, args: string[], onLine: ((line: string) => void) | undefined, what: string, hint: string): Promise<void> {
@@ -150,12 +146,86 @@ export interface PythonRunError {
   kind: string;
   message: string;
   line?: number | null;
+  /** The whole traceback (shown with --debug). */
+  traceback?: string;
 }
 
-export type PythonRunOutcome =
+export type PythonRunOutcome = (
   | { ok: true }
   | { ok: false; timedOut: true; message: string }
-  | { ok: false; timedOut: false; error: PythonRunError };
+  | { ok: false; timedOut: false; error: PythonRunError }
+) & {
+  /** What the solution printed, per job (the module's own prints count for the first). */
+  printed: string[];
+};
+
+/** A job that does not return to the interpreter (C code) is killed this long after its limit: the limit said is the limit kept. */
+const KILL_GRACE_MS = 2_000;
+
+/**
+ * The harness in `serve` mode: a request per stdin line, answered with control lines on stderr
+ * (a job started, the request done or its error). It does not keep the lab process alive when idle.
+ */
+class HarnessWorker {
+  private readonly child: ChildProcess;
+  private pending = '';
+  private said: string[] = [];
+  private current?: { resolve: (answer: { error?: PythonRunError }) => void; reject: (err: Error) => void; onStart: () => void };
+
+  constructor(python: string) {
+    this.child = spawn(python, [HARNESS, 'serve'], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+    this.child.stderr!.on('data', (c: Buffer) => this.read(c.toString()));
+    this.child.on('error', (err) => this.current?.reject(err));
+    this.child.on('close', (code, signal) => {
+      const last = this.said.filter((l) => l.trim()).pop();
+      this.current?.reject(new Error(last ?? `python exited (${signal ?? `code ${code}`})`));
+      this.current = undefined;
+    });
+    this.idle();
+  }
+
+  private read(text: string): void {
+    const lines = (this.pending + text).split('\n');
+    this.pending = lines.pop()!;
+    for (const line of lines) {
+      // A control line may follow text a library left without a newline (a progress bar's \r).
+      const marker = line.lastIndexOf('\x1e');
+      if (marker < 0) {
+        this.said = [...this.said.slice(-20), line];
+        continue;
+      }
+      const event = JSON.parse(line.slice(marker + 1)) as { start?: number; done?: boolean; error?: PythonRunError };
+      if (event.start !== undefined) this.current?.onStart();
+      else if (this.current) {
+        const { resolve } = this.current;
+        this.current = undefined;
+        this.idle();
+        resolve(event.error ? { error: event.error } : {});
+      }
+    }
+  }
+
+  /** While nothing runs, the worker holds nothing open: the CLI exits when its work is done, and the worker with it. */
+  private idle(): void {
+    this.child.unref();
+    (this.child.stdin as unknown as { unref?(): void }).unref?.();
+    (this.child.stderr as unknown as { unref?(): void }).unref?.();
+  }
+
+  request(body: object, onStart: () => void): Promise<{ error?: PythonRunError }> {
+    return new Promise((resolve, reject) => {
+      this.current = { resolve, reject, onStart };
+      this.child.ref();
+      (this.child.stdin as unknown as { ref?(): void }).ref?.();
+      (this.child.stderr as unknown as { ref?(): void }).ref?.();
+      this.child.stdin!.write(`${JSON.stringify(body)}\n`);
+    });
+  }
+
+  kill(): void {
+    this.child.kill('SIGKILL');
+  }
+}
 
 export interface RowLoop {
   line: number;
@@ -185,40 +255,51 @@ export class StartedPythonVenv {
     }
   }
 
+  /** One warm harness process serves every Python exercise of a check: the interpreter and the DataFrame library load once. */
+  private worker?: HarnessWorker;
+
   /**
-   * Runs `solve()` from `moduleFile` on each job's parquet tables, writing each job's output, in
-   * one process. Each job may take `timeoutMs`; the process is killed if it overruns them all.
+   * Runs `solve()` from `moduleFile` on each job's parquet tables, writing each job's output. Each
+   * job may take `timeoutMs`: the harness's alarm stops it, and a job stuck in C code is killed
+   * just after, with the worker (the next run starts a new one).
    */
-  runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number }): Promise<PythonRunOutcome> {
-    const args = [HARNESS, 'run', opts.moduleFile, opts.library, String(opts.timeoutMs / 1000), ...opts.jobs.flatMap((j) => [j.inputDir, j.outputFile])];
+  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number }): Promise<PythonRunOutcome> {
     const stoppedMessage = `stopped after ${formatSeconds(opts.timeoutMs)}: solve() was still running`;
-    return new Promise((resolve, reject) => {
-      const child = spawn(this.python, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
-      let stderr = '';
-      let killed = false;
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.stdout.resume();
-      // A backstop for code that never returns to the interpreter (the harness's own alarm cannot fire).
-      const timer = setTimeout(() => {
-        killed = true;
-        child.kill('SIGKILL');
-      }, opts.timeoutMs * opts.jobs.length + 10_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        if (killed) return resolve({ ok: false, timedOut: true, message: stoppedMessage });
-        if (code === 0) return resolve({ ok: true });
-        const last = stderr.trim().split('\n').pop() ?? '';
-        let error: PythonRunError;
+    const printed = () =>
+      opts.jobs.map((j) => {
         try {
-          error = JSON.parse(last) as PythonRunError;
+          const text = fs.readFileSync(`${j.outputFile}.printed`, 'utf8');
+          fs.rmSync(`${j.outputFile}.printed`, { force: true });
+          return text;
         } catch {
-          error = { kind: 'Crash', message: last || `python exited with code ${code}` };
+          return '';
         }
-        if (error.kind === 'Timeout') return resolve({ ok: false, timedOut: true, message: stoppedMessage });
-        resolve({ ok: false, timedOut: false, error });
       });
-    });
+    const worker = (this.worker ??= new HarnessWorker(this.python));
+    let killed = false;
+    let timer: NodeJS.Timeout | undefined;
+    const killAfter = (ms: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        killed = true;
+        worker.kill();
+      }, ms);
+    };
+    // Until the first job starts: the interpreter, the library (Spark takes a while) and the learner's module.
+    killAfter(opts.timeoutMs + 30_000);
+    let answer: { error?: PythonRunError };
+    try {
+      answer = await worker.request({ module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]) }, () => killAfter(opts.timeoutMs + KILL_GRACE_MS));
+    } catch (err) {
+      this.worker = undefined;
+      if (killed) return { ok: false, timedOut: true, message: stoppedMessage, printed: printed() };
+      return { ok: false, timedOut: false, error: { kind: 'Crash', message: (err as Error).message }, printed: printed() };
+    } finally {
+      clearTimeout(timer);
+    }
+    if (!answer.error) return { ok: true, printed: printed() };
+    if (answer.error.kind === 'Timeout') return { ok: false, timedOut: true, message: stoppedMessage, printed: printed() };
+    return { ok: false, timedOut: false, error: answer.error, printed: printed() };
   }
 
   /** Row loops in the learner's file, by line. */
