@@ -6,6 +6,9 @@ import type { CheckResult, ExerciseResult, LabReport } from './grader.js';
 /** The version of the `lab check --json` contract (DESIGN.md): each check's `status`, `score` and `threshold` came with 1. */
 export const REPORT_VERSION = 1;
 
+/** How much of what a solution printed the report shows. */
+const PRINTED_LINES = 12;
+
 const MARKS: Record<CheckResult['status'], string> = { pass: pc.green('✓'), fail: pc.red('✗'), error: pc.red('!'), skipped: pc.dim('–') };
 
 /** One exercise as the learner reads it in a terminal: a line, then every check that failed, did not run, or was skipped. */
@@ -19,15 +22,30 @@ export function prettyExercise(result: ExerciseResult): string {
     lines.push(`    ${MARKS[check.status]} ${check.status === 'skipped' ? pc.dim(`${text} (skipped)`) : text}`);
     for (const line of rest) lines.push(`        ${line}`);
   }
+  if (result.printed) {
+    const out = result.printed.trimEnd().split('\n');
+    lines.push(`    ${pc.dim('printed (your seed):')}`);
+    for (const line of out.slice(0, PRINTED_LINES)) lines.push(`      ${pc.dim('│')} ${line.slice(0, 200)}`);
+    if (out.length > PRINTED_LINES) lines.push(`      ${pc.dim(`│ … ${out.length - PRINTED_LINES} more lines`)}`);
+  }
   if (!result.passed) lines.push(`    ${pc.dim(`workspace/${result.files.join(', ')}`)}`);
   return lines.join('\n');
 }
 
-export function prettySummary(report: LabReport): string {
+/**
+ * The last lines: this check's score and what to do next. `progress` is the whole lab's (every
+ * exercise in order, and those that pass now): a check of one exercise points at the lab's first
+ * exercise still failing, and says "well done" only when they all pass.
+ */
+export function prettySummary(report: LabReport, progress?: { all: string[]; passed: string[] }): string {
   const color = report.score === report.max ? pc.green : pc.yellow;
-  const next = report.exercises.find((e) => !e.passed);
-  const tail = next ? `\nnext: ${next.id} — \`lab hint ${report.lab} ${next.id}\` if you are stuck` : '\nevery exercise passes: well done!';
-  return `\n${color(`score ${report.score}/${report.max}`)} ${pc.dim(`(${report.lab}, ${report.runtime} runtime)`)}${tail}`;
+  const all = progress?.all ?? report.exercises.map((e) => e.id);
+  const passed = new Set(progress?.passed ?? report.exercises.filter((e) => e.passed).map((e) => e.id));
+  const next = report.exercises.find((e) => !e.passed)?.id ?? all.find((id) => !passed.has(id));
+  const partial = all.length > report.max;
+  const lab = partial ? ` · ${all.filter((id) => passed.has(id)).length}/${all.length} of ${report.lab} pass` : '';
+  const tail = next ? `\nnext: ${next} — \`lab hint ${report.lab} ${next}\` if you are stuck` : '\nevery exercise passes: well done!';
+  return `\n${color(`score ${report.score}/${report.max}`)} ${pc.dim(`(${report.lab}, ${report.runtime} runtime)${lab}`)}${tail}`;
 }
 
 /** The contract other tools read (DESIGN.md): exactly these keys, in this order; `score`/`threshold` only when a check measured. */

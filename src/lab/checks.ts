@@ -1,7 +1,7 @@
 import { quoteIdentifier, sqlCode } from '../sql.js';
 import { compareTables, type CompareOptions } from './compare.js';
-import { fail, outcome, pass, type ModelRunContext, type ResultCheck, type SourceCheck } from './define.js';
-import { showRow } from './values.js';
+import { fail, outcome, pass, skipped, type ModelRunContext, type ResultCheck, type SourceCheck } from './define.js';
+import { numericColumns, showRow } from './values.js';
 
 export { defineExercise, defineLab } from './define.js';
 
@@ -11,6 +11,7 @@ export function expectSameRows(opts: CompareOptions = {}): ResultCheck {
     name: opts.orderBy?.length ? 'same rows as the reference, in order' : 'same rows as the reference',
     on: 'results',
     run: (ctx) => compareTables(ctx.session, ctx.learnerTable, ctx.referenceTable, opts),
+    compare: opts,
   };
 }
 
@@ -33,7 +34,8 @@ export function expectNoRowLoops(): SourceCheck {
     on: 'source',
     async run(ctx) {
       const found = (await ctx.service('python')).lintRowLoops(ctx.absFile);
-      if (!Array.isArray(found)) return fail(`${ctx.file}:${found.line ?? '?'}: ${found.kind}: ${found.message}`);
+      // A file that does not parse did not run: its error is the run's, with its line, not a loop finding.
+      if (!Array.isArray(found)) return skipped(`not checked: ${ctx.file} does not parse (${found.kind} at line ${found.line ?? '?'})`);
       if (found.length === 0) return pass('no row loops');
       const first = found[0]!;
       return fail(`${ctx.file}:${first.line}: ${first.what} iterates row by row${found.length > 1 ? ` (and ${found.length - 1} more)` : ''}; use column operations (groupby, merge, shift, vectorized arithmetic) instead`);
@@ -60,7 +62,8 @@ export function expectNoRows(name: string, sql: string, meaning: string): Result
         return fail(`could not check this on your table: ${(err as Error).message.split('\n')[0]}`);
       }
       if (total === 0) return pass(name);
-      return fail(`${meaning} — ${total.toLocaleString('en-US')} found, e.g. ${rows.slice(0, 3).map(showRow).join(' ')}`);
+      const numeric = numericColumns(await ctx.session.queryObjects(`DESCRIBE SELECT * FROM (${sql})`));
+      return fail(`${meaning} — ${total.toLocaleString('en-US')} found, e.g. ${rows.slice(0, 3).map((r) => showRow(r, numeric)).join(' ')}`);
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { SqlSession } from '../services/duckdb.js';
 import { quoteIdentifier } from '../sql.js';
 import { fail, pass, type CheckOutcome } from './define.js';
-import { plural, showRow, showValue } from './values.js';
+import { plural, showRow, showValue, times } from './values.js';
 
 export interface CompareOptions {
   /** Columns (optionally `col DESC`) the learner's rows must be sorted by; omitted: any order. */
@@ -123,35 +123,62 @@ export async function compareTables(session: SqlSession, learner: string, refere
   }
 
   if (missingCount || extraCount) {
+    const keyNames = opts.key ?? [expected[0]!.name];
+    const key = keyNames.map(quoteIdentifier);
+    // Shown as the learner's own values: TIMESTAMP without the +00 the comparison added, DECIMAL with its scale, numbers unquoted.
+    const display = expected.map((e) => `${shownAs(e, quoteIdentifier(e.name))} AS ${quoteIdentifier(e.name)}`).join(', ');
+    const numeric = new Set(expected.filter((c) => c.category === 'number').map((c) => c.name));
+    const rows = (table: string, where = '', limit = SAMPLE_ROWS) => session.queryObjects(`SELECT ${display} FROM ${table} ${where} ORDER BY ${allCols} LIMIT ${limit}`);
     const parts = [`expected ${plural(expCount, 'row')}, got ${gotCount.toLocaleString('en-US')}`];
     if (missingCount) parts.push(`${plural(missingCount, 'expected row')} missing`);
     if (extraCount) parts.push(`${plural(extraCount, 'unexpected row')}`);
     const lines = [parts.join('; ')];
-    const key = (opts.key ?? [expected[0]!.name]).map(quoteIdentifier);
-    const firstMissing = (await session.queryObjects(`SELECT * FROM __missing ORDER BY ${allCols} LIMIT 1`))[0];
+    if (extraCount) {
+      const repeated = await repeatedKeys(session, gotSql, expSql, key);
+      if (repeated) {
+        const first = repeated.first;
+        const where = keyNames.map((k) => `${k} ${showValue(first[k], numeric.has(k))}`).join(', ');
+        const what = keyNames.length === 1 ? keyNames[0]! : `(${keyNames.join(', ')})`;
+        const more = repeated.keys > 1 ? `, and ${plural(repeated.keys - 1, `more ${what}`)} repeat` : '';
+        lines.unshift(`${where} appears ${times(Number(first.__got))} (${plural(Number(first.__got), 'row')} where the reference has ${Number(first.__expected)})${more}: deduplicate, so each ${what} is one row`);
+      }
+    }
+    const firstMissing = (await rows('__missing', '', 1))[0];
     if (firstMissing && extraCount) {
-      const cond = key.map((k, i) => `${k} IS NOT DISTINCT FROM (SELECT ${k} FROM __missing ORDER BY ${allCols} LIMIT 1)`).join(' AND ');
-      const twin = (await session.queryObjects(`SELECT * FROM __extra WHERE ${cond} LIMIT 1`))[0];
+      const cond = key.map((k) => `${k} IS NOT DISTINCT FROM (SELECT ${k} FROM __missing ORDER BY ${allCols} LIMIT 1)`).join(' AND ');
+      const twin = (await rows('__extra', `WHERE ${cond}`, 1))[0];
       if (twin) {
         const diffs = Object.keys(firstMissing)
           .filter((k) => showValue(firstMissing[k]) !== showValue(twin[k]))
-          .map((k) => `${k} expected ${showValue(firstMissing[k])}, got ${showValue(twin[k])}`);
-        const where = (opts.key ?? [expected[0]!.name]).map((k) => `${k} = ${showValue(firstMissing[k])}`).join(', ');
+          .map((k) => `${k} expected ${showValue(firstMissing[k], numeric.has(k))}, got ${showValue(twin[k], numeric.has(k))}`);
+        const where = keyNames.map((k) => `${k} = ${showValue(firstMissing[k], numeric.has(k))}`).join(', ');
         lines.push(`first differing row (${where}): ${diffs.join('; ')}`);
       }
     }
-    if (missingCount) {
-      const sample = await session.queryObjects(`SELECT * FROM __missing ORDER BY ${allCols} LIMIT ${SAMPLE_ROWS}`);
-      lines.push(`missing, e.g. ${sample.map(showRow).join(' ')}`);
-    }
-    if (extraCount) {
-      const sample = await session.queryObjects(`SELECT * FROM __extra ORDER BY ${allCols} LIMIT ${SAMPLE_ROWS}`);
-      lines.push(`unexpected, e.g. ${sample.map(showRow).join(' ')}`);
-    }
+    if (missingCount) lines.push(`missing, e.g. ${(await rows('__missing')).map((r) => showRow(r, numeric)).join(' ')}`);
+    if (extraCount) lines.push(`unexpected, e.g. ${(await rows('__extra')).map((r) => showRow(r, numeric)).join(' ')}`);
     return fail(lines.join('\n'));
   }
 
   return checkOrder(session, learner, got, expCount, opts);
+}
+
+/** A normalized column back in its own type for messages: a TIMESTAMP without the +00 the comparison added, a DECIMAL with its scale. */
+function shownAs(column: Column, expr: string): string {
+  if (column.category === 'time' && /^TIMESTAMP(_US|_MS|_S|_NS)?$/i.test(column.type)) return `${expr}::TIMESTAMP`;
+  if (column.category === 'number' && /^DECIMAL/i.test(column.type)) return `${expr}::${column.type}`;
+  return expr;
+}
+
+/** Keys the learner's rows repeat more often than the reference's do: the first (most repeated), and how many keys. */
+async function repeatedKeys(session: SqlSession, gotSql: string, expSql: string, key: string[]): Promise<{ first: Record<string, unknown>; keys: number } | undefined> {
+  const cols = key.join(', ');
+  const join = key.map((k) => `l.${k} IS NOT DISTINCT FROM r.${k}`).join(' AND ');
+  const sql = `WITH l AS (SELECT ${cols}, count(*) AS n FROM (${gotSql}) GROUP BY ALL), r AS (SELECT ${cols}, count(*) AS n FROM (${expSql}) GROUP BY ALL)
+    SELECT ${key.map((k) => `l.${k}`).join(', ')}, l.n AS __got, r.n AS __expected FROM l JOIN r ON ${join} WHERE l.n > r.n`;
+  const [first] = await session.queryObjects(`${sql} ORDER BY l.n - r.n DESC, ${key.map((k) => `l.${k}`).join(', ')} LIMIT 1`);
+  if (!first) return undefined;
+  return { first, keys: Number(await session.scalar(`SELECT count(*) FROM (${sql})`)) };
 }
 
 /** The rows match; when the exercise asks for an order, the learner's rows must follow it. */
@@ -171,8 +198,62 @@ async function checkOrder(session: SqlSession, learner: string, got: Column[], e
     if (bad[0]) {
       const row = bad[0];
       const shown = Object.fromEntries(Object.entries(row).filter(([k]) => k !== '__rn'));
-      return fail(`the rows are right but not in the asked order (ORDER BY ${opts.orderBy.join(', ')}): row ${row.__rn} ${showRow(shown)} should come earlier`);
+      return fail(`the rows are right but not in the asked order (ORDER BY ${opts.orderBy.join(', ')}): row ${row.__rn} ${showRow(shown, new Set(got.filter((c) => c.category === 'number').map((c) => c.name)))} should come earlier`);
     }
   }
   return pass(`${plural(expCount, 'row')} match the reference${opts.orderBy?.length ? `, ordered by ${opts.orderBy.join(', ')}` : ''}`);
+}
+
+export interface RowDiff {
+  columns: string[];
+  numeric: Set<string>;
+  /** Rows of the reference the learner's result lacks, and rows it has that the reference does not. */
+  missing: number;
+  extra: number;
+  /** Differing rows, a key present on both sides counted once: what pages count. */
+  entries: number;
+  /** One page, in key order: `-` expected, `+` the learner's; a pair shares a key, its differing columns named. */
+  lines: Array<{ mark: '-' | '+'; row: Record<string, unknown>; changed: string[] }>;
+}
+
+/**
+ * The learner's rows against the reference's, for `lab diff`: the rows on one side only, paired by
+ * key where both sides have one, in key order, a page at a time. Same columns as compareTables reads.
+ */
+export async function diffRows(session: SqlSession, learner: string, reference: string, opts: CompareOptions, page: { limit: number; offset: number }): Promise<RowDiff> {
+  const digits = digitsFor(opts.tolerance ?? 1e-6);
+  const only = opts.columns?.map((c) => c.toLowerCase());
+  const got = (await describe(session, learner)).filter((c) => !only || only.includes(c.name.toLowerCase()));
+  const expected = (await describe(session, reference)).filter((c) => !only || only.includes(c.name.toLowerCase()));
+  const missingCols = expected.filter((e) => !got.some((g) => g.name.toLowerCase() === e.name.toLowerCase()));
+  if (missingCols.length) throw new Error(`your result has no column ${missingCols.map((c) => c.name).join(', ')}: \`lab check\` says which columns it wants`);
+  const cols = expected.map((c) => quoteIdentifier(c.name));
+  const all = cols.join(', ');
+  const keyNames = opts.key ?? [expected[0]!.name];
+  const key = keyNames.map(quoteIdentifier);
+  const gotSql = `SELECT ${normalized(got, expected, digits)} FROM ${learner}`;
+  const expSql = `SELECT ${normalized(expected, expected, digits)} FROM ${reference}`;
+  const numbered = (sql: string) => `SELECT *, row_number() OVER (PARTITION BY ${key.join(', ')} ORDER BY ${all}) AS __n FROM (${sql})`;
+  await session.run(`CREATE OR REPLACE TEMP TABLE __diff_missing AS ${numbered(`(${expSql}) EXCEPT ALL (${gotSql})`)}`);
+  await session.run(`CREATE OR REPLACE TEMP TABLE __diff_extra AS ${numbered(`(${gotSql}) EXCEPT ALL (${expSql})`)}`);
+  const missing = Number(await session.scalar('SELECT count(*) FROM __diff_missing'));
+  const extra = Number(await session.scalar('SELECT count(*) FROM __diff_extra'));
+  const on = [...key.map((k) => `m.${k} IS NOT DISTINCT FROM x.${k}`), 'm.__n = x.__n'].join(' AND ');
+  const pick = (side: string, prefix: string) => cols.map((c, i) => `${shownAs(expected[i]!, `${side}.${c}`)} AS ${quoteIdentifier(`${prefix}${i}`)}`).join(', ');
+  const pairs = await session.queryObjects(`SELECT m.__n IS NOT NULL AS __has_m, x.__n IS NOT NULL AS __has_x, ${pick('m', 'm')}, ${pick('x', 'x')}
+    FROM __diff_missing m FULL JOIN __diff_extra x ON ${on}
+    ORDER BY ${key.map((k) => `coalesce(m.${k}, x.${k})`).join(', ')}, coalesce(m.__n, x.__n), m.__n NULLS LAST
+    LIMIT ${page.limit} OFFSET ${page.offset}`);
+  const names = expected.map((c) => c.name);
+  const rowOf = (p: Record<string, unknown>, prefix: string) => Object.fromEntries(names.map((n, i) => [n, p[`${prefix}${i}`]]));
+  const lines: RowDiff['lines'] = [];
+  for (const p of pairs) {
+    const m = p.__has_m ? rowOf(p, 'm') : undefined;
+    const x = p.__has_x ? rowOf(p, 'x') : undefined;
+    const changed = m && x ? names.filter((n) => showValue(m[n]) !== showValue(x[n])) : [];
+    if (m) lines.push({ mark: '-', row: m, changed });
+    if (x) lines.push({ mark: '+', row: x, changed });
+  }
+  const entries = Number(await session.scalar(`SELECT count(*) FROM __diff_missing m FULL JOIN __diff_extra x ON ${on}`));
+  return { columns: names, numeric: new Set(expected.filter((c) => c.category === 'number').map((c) => c.name)), missing, extra, entries, lines };
 }

@@ -66,7 +66,22 @@ describe('compareTables', () => {
   it('treats rows as a multiset: a duplicated row is unexpected', async () => {
     await learner(`SELECT * FROM reference UNION ALL SELECT * FROM reference WHERE id = 1`);
     const r = await compareTables(session, 'learner', 'reference');
-    expect(r.message.split('\n')[0]).toBe('expected 3 rows, got 4; 1 unexpected row');
+    expect(r.message.split('\n')[1]).toBe('expected 3 rows, got 4; 1 unexpected row');
+  });
+
+  it('names a repeated key first: which key, how often, and what the reference has', async () => {
+    await learner(`SELECT * FROM reference UNION ALL SELECT * FROM reference UNION ALL SELECT * FROM reference WHERE id = 2`);
+    const r = await compareTables(session, 'learner', 'reference', { key: ['id'] });
+    expect(r.message.split('\n')[0]).toBe('id 2 appears 3 times (3 rows where the reference has 1), and 2 more ids repeat: deduplicate, so each id is one row');
+  });
+
+  it('shows values as the learner wrote them: numbers unquoted, DECIMAL with its scale, TIMESTAMP without an added offset', async () => {
+    await session.run(`CREATE OR REPLACE TEMP TABLE reference AS SELECT 44::BIGINT AS customer_id, 12.30::DECIMAL(10,2) AS amount, TIMESTAMP '2024-01-02 03:04:05' AS at`);
+    await learner(`SELECT 44::BIGINT AS customer_id, 12.40::DECIMAL(10,2) AS amount, TIMESTAMP '2024-01-02 03:04:05' AS at`);
+    const r = await compareTables(session, 'learner', 'reference', { key: ['customer_id'] });
+    expect(r.message).toMatch(/first differing row \(customer_id = 44\): amount expected 12\.30, got 12\.40/);
+    expect(r.message).toMatch(/missing, e\.g\. \{customer_id: 44, amount: 12\.30, at: '2024-01-02 03:04:05'\}/);
+    expect(r.message).not.toMatch(/\+00/);
   });
 
   it('checks the order when the exercise asks for one', async () => {
