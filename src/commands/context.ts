@@ -1,4 +1,6 @@
+import pc from 'picocolors';
 import { LabError } from '../errors.js';
+import { LabLock } from '../workspace/lab-lock.js';
 import type { LoadedLab } from '../lab/load.js';
 import type { LabPaths } from '../paths.js';
 import { getRuntime } from '../runtime/select.js';
@@ -24,9 +26,20 @@ export function requireUp(ctx: CommandContext, lab: LoadedLab): LabState {
   return labState;
 }
 
-/** Attaches to the stack `lab up` started, on the runtime it was started with. */
-export async function attachStack(ctx: CommandContext, lab: LoadedLab): Promise<{ stack: StartedStack; labState: LabState }> {
+/**
+ * Holds the lab's data for a command: `read` alongside other readers (waiting while a reset
+ * rewrites it), `write` alone (refused while a check or a watch uses it).
+ */
+export async function holdLabData(ctx: CommandContext, lab: LoadedLab, verb: string, mode: 'read' | 'write'): Promise<void> {
+  const lock = new LabLock(ctx.paths.home, lab.name);
+  if (mode === 'write') lock.write(verb);
+  else await lock.read(verb, (why) => ctx.output.info(pc.dim(why)));
+}
+
+/** Attaches to the stack `lab up` started, on the runtime it was started with, holding its data for `verb`. */
+export async function attachStack(ctx: CommandContext, lab: LoadedLab, verb: string, mode: 'read' | 'write' = 'read'): Promise<{ stack: StartedStack; labState: LabState }> {
   const labState = requireUp(ctx, lab);
+  await holdLabData(ctx, lab, verb, mode);
   const runtime = await getRuntime(labState.runtime, ctx.paths);
   const stack = await runtime.attach(lab, { seed: labState.seed, scale: labState.scale });
   return { stack, labState };

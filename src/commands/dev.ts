@@ -82,7 +82,7 @@ async function compareDialect(ctx: CommandContext, lab: LoadedLab, dialect: stri
     return [];
   };
   if (ctx.state.lab(lab.name)?.status !== 'up') return skip(`${lab.name} is not up (\`lab up ${lab.name} --runtime docker\` runs its stack)`);
-  const { stack } = await attachStack(ctx, lab);
+  const { stack } = await attachStack(ctx, lab, `lab dev check ${lab.name}`);
   let engine;
   try {
     engine = await stack.modelEngine(dialect);

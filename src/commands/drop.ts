@@ -7,7 +7,7 @@ import { attachStack, type CommandContext } from './context.js';
 export async function dropCommand(ctx: CommandContext, labName: string): Promise<number> {
   const lab = await loadLab(labName);
   if (!lab.def.nextDrop) throw new LabError(`${lab.name} has no lake: its data does not arrive in daily drops.`, '`lab drop` is for the lakehouse lab (month4).');
-  const { stack } = await attachStack(ctx, lab);
+  const { stack } = await attachStack(ctx, lab, `lab drop ${lab.name}`, 'write');
   const drop = lab.def.nextDrop(stack.datasets[0]!.dir);
   if (!drop) throw new LabError('No new drop is waiting: the next day has already landed.', `\`lab reset ${lab.name}\` puts the data back as seeded (your files are kept), with the drop waiting again.`);
   // The data's revision changes with the landed files: grades and references are computed afresh on it.

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import pc from 'picocolors';
+import { LabError } from '../errors.js';
 import { findExercise, loadLab } from '../lab/load.js';
 import { getRuntime } from '../runtime/select.js';
 import { restoreTemplates } from '../workspace/workspace.js';
-import { requireUp, type CommandContext } from './context.js';
+import { holdLabData, requireUp, type CommandContext } from './context.js';
 import { parseScale, parseSeed } from './up.js';
 
 export interface ResetFlags {
@@ -15,8 +16,12 @@ export interface ResetFlags {
 /** Data back to freshly seeded; learner files stay, unless --exercises, and then only after a backup. */
 export async function resetCommand(ctx: CommandContext, labName: string, exerciseIds: string[], flags: ResetFlags): Promise<number> {
   const lab = await loadLab(labName);
+  if (exerciseIds.length && !flags.exercises) {
+    throw new LabError(`\`lab reset ${lab.name} ${exerciseIds.join(' ')}\` names exercises, but a reset without --exercises reseeds the data and leaves every file alone.`, `Restore those templates: \`lab reset ${lab.name} ${exerciseIds.join(' ')} --exercises\` (your files are backed up first); reseed the data: \`lab reset ${lab.name}\`.`);
+  }
   const targets = exerciseIds.length ? exerciseIds.map((id) => findExercise(lab, id)) : lab.exercises;
   const labState = requireUp(ctx, lab);
+  await holdLabData(ctx, lab, `lab reset ${lab.name}`, 'write');
   const seed = parseSeed(flags.seed) ?? labState.seed;
   const scale = parseScale(flags.scale) ?? labState.scale;
   const runtime = await getRuntime(labState.runtime, ctx.paths);

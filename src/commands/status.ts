@@ -21,9 +21,12 @@ export async function statusCommand(ctx: CommandContext, labName: string | undef
     const progress = labState.progress ? `${labState.progress.passed.length}/${lab.exercises.length} passed` : 'not checked yet';
     ctx.output.result(`${pc.bold(name)}  ${badge}  ${labState.runtime} runtime · seed ${labState.seed} (${labState.scale}) · ${progress}`);
     for (const s of await (await getRuntime(labState.runtime, ctx.paths)).status(lab)) {
-      const mark = s.state === 'ready' ? pc.green('●') : pc.red('○');
-      ctx.output.result(`  ${mark} ${s.service.padEnd(22)} ${s.role.padEnd(12)} ${s.state.padEnd(8)} ${pc.dim(s.detail)}`);
+      // A lab that is down serves nothing: what it kept on disk is kept, not ready.
+      const state = labState.status === 'up' ? s.state : s.state === 'ready' ? 'kept' : s.state;
+      const mark = state === 'ready' ? pc.green('●') : state === 'kept' ? pc.dim('○') : pc.red('○');
+      ctx.output.result(`  ${mark} ${s.service.padEnd(22)} ${s.role.padEnd(12)} ${state.padEnd(8)} ${pc.dim(s.detail)}`);
     }
+    if (labState.status !== 'up') ctx.output.result(pc.dim(`  \`lab up ${name}\` resumes it; \`lab down ${name} --purge\` deletes what it kept`));
   }
   return 0;
 }

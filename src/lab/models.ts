@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../errors.js';
 import type { SqlSession } from '../services/duckdb.js';
+import { removeLeftovers } from '../pids.js';
 import { sqlCode, trimStatement } from '../sql.js';
 import type { LoadedExercise, LoadedLab } from './load.js';
 
@@ -96,7 +97,9 @@ export interface MaterializedModel {
  */
 export async function materializeModel(session: SqlSession, model: Pick<Model, 'name' | 'sql' | 'partitionBy'> & { incremental?: boolean }, dir: string, opts: { timeoutMs?: number } = {}): Promise<MaterializedModel> {
   const body = trimStatement(model.sql);
-  const tmp = `${dir}.writing-${process.pid}`;
+  // A hidden sibling, so no reader takes it for a table; one an interrupted run left is removed here.
+  const tmp = path.join(path.dirname(dir), `.${path.basename(dir)}.writing-${process.pid}`);
+  removeLeftovers(path.dirname(dir), new RegExp(`^\\.${path.basename(dir)}\\.writing-(\\d+)$`));
   fs.rmSync(tmp, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(tmp), { recursive: true });
   const copy = model.partitionBy

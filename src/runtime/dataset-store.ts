@@ -4,6 +4,7 @@ import path from 'node:path';
 import { LabError } from '../errors.js';
 import type { LoadedLab } from '../lab/load.js';
 import type { Scale } from '../lab/scale.js';
+import { removeLeftovers } from '../pids.js';
 import { DuckDbDatabase, type SqlSession } from '../services/duckdb.js';
 import { formatCount, formatRate, type Output } from '../ui/output.js';
 import type { Dataset } from './runtime.js';
@@ -85,6 +86,8 @@ export class DatasetStore {
       req.output.progress().start(`${req.hidden ? 'hidden dataset' : 'dataset'} already seeded`)(`${this.label(req.seed, req.scale, req.hidden)}, ${formatCount(sum(marker.rows))} rows`);
       return this.open(lab, req);
     }
+    // An interrupted seeding left its folder: gone with its process.
+    removeLeftovers(this.root, /^(?:data|hidden)\.seeding-(\d+)$/);
     const tmpDir = `${dir}.seeding-${process.pid}`;
     fs.rmSync(tmpDir, { recursive: true, force: true });
     fs.mkdirSync(tmpDir, { recursive: true });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../../errors.js';
+import { removeLeftovers } from '../../pids.js';
 import { compareTables } from '../../lab/compare.js';
 import { fail, pass, type CheckOutcome, type NextDrop } from '../../lab/define.js';
 import type { LoadedLab } from '../../lab/load.js';
@@ -15,6 +16,7 @@ import { ModelBuildError, type ModelEngine } from './engine.js';
 export async function referenceLake(lab: LoadedLab, dataset: Dataset): Promise<string> {
   const dir = path.join(dataset.cacheDir, 'reference-lake', referenceDigest(lab));
   if (fs.existsSync(path.join(dir, '.complete'))) return dir;
+  removeLeftovers(path.dirname(dir), /\.building-(\d+)$/);
   const tmp = `${dir}.building-${process.pid}`;
   fs.rmSync(tmp, { recursive: true, force: true });
   const session = await openDatasetSession(lab, dataset);
