@@ -62,6 +62,13 @@ export function incomingDay(lakeDir: string): string | undefined {
   return fs.readdirSync(dir).map((d) => /^dt=(\d{4}-\d\d-\d\d)$/.exec(d)?.[1]).find(Boolean);
 }
 
+/** The days whose orders drop has landed in bronze, in order. */
+export function landedDays(lakeDir: string): string[] {
+  const dir = bronzeDir(lakeDir, 'orders');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).map((d) => /^dt=(\d{4}-\d\d-\d\d)$/.exec(d)?.[1]).filter((d): d is string => Boolean(d)).sort();
+}
+
 /** Moves the waiting drop from incoming/ into bronze, as the nightly export lands it; says how many lines of what landed. */
 export function landIncoming(lakeDir: string): string[] {
   const day = incomingDay(lakeDir);

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { BRONZE_SOURCES, bronzeViews, incomingDay, lakehouseSize, landIncoming, writeBronze } from '../../datasets/lakehouse/bronze.js';
+import { BRONZE_SOURCES, bronzeViews, incomingDay, lakehouseSize, landedDays, landIncoming, writeBronze } from '../../datasets/lakehouse/bronze.js';
 import { defineLab } from '../../src/lab/define.js';
 import { MODEL_LAYERS, modelViewSql } from '../../src/lab/models.js';
 import { lakeIntoObjectStore, tablesIntoIceberg } from '../../src/runtime/seed/lakehouse.js';
@@ -17,7 +17,8 @@ function sessionSetup(datasetDir: string): string[] {
     if (!fs.existsSync(dir)) return [];
     return fs
       .readdirSync(dir)
-      .filter((table) => (fs.readdirSync(path.join(dir, table), { recursive: true }) as string[]).some((f) => f.endsWith('.parquet')))
+      // A table's folder is named like a table: anything else (a run's work folder) is not one.
+      .filter((table) => /^[a-z_][a-z0-9_]*$/.test(table) && (fs.readdirSync(path.join(dir, table), { recursive: true }) as string[]).some((f) => f.endsWith('.parquet')))
       .map((table) => modelViewSql(`${layer}.${table}`, path.join(dir, table)));
   });
   // The lake's views live in the in-memory catalog: the dataset file is attached read-only.
@@ -48,6 +49,7 @@ export default defineLab({
   dataFolders: (datasetDir) => [path.join(lakeDir(datasetDir), 'bronze'), path.join(lakeDir(datasetDir), 'incoming')],
   sessionSetup,
   lake: lakeDir,
+  dropDays: (datasetDir) => landedDays(lakeDir(datasetDir)),
   nextDrop(datasetDir) {
     const lake = lakeDir(datasetDir);
     const day = incomingDay(lake);

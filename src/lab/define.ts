@@ -1,4 +1,5 @@
 import type { SqlSession } from '../services/duckdb.js';
+import type { CompareOptions } from './compare.js';
 import type { Role, RoleClients } from '../services/roles.js';
 import type { NamespaceNames } from '../services/service.js';
 import type { Scale } from './scale.js';
@@ -85,6 +86,8 @@ export interface LabDefinition {
    * see it (`land`) and stop seeing it (`unland`). Incremental checks run the learner's model on it.
    */
   nextDrop?(datasetDir: string): NextDrop | undefined;
+  /** Lake labs: the days whose drops have landed, in order (for `lab run --day`'s warning). */
+  dropDays?(datasetDir: string): string[];
   /** Lake labs: the folder of a dataset that holds the lake (bronze drops, silver and gold). */
   lake?(datasetDir: string): string;
 }
@@ -190,6 +193,8 @@ export interface ResultCheck<C extends RunContext = RunContext> {
   name: string;
   on: 'results';
   run: (ctx: C) => Promise<CheckOutcome>;
+  /** A check that compares the learner's rows with the reference's, with how: `lab diff` shows the difference the same way. */
+  compare?: CompareOptions;
 }
 
 export type Check<C extends RunContext = RunContext> = SourceCheck | ResultCheck<C>;

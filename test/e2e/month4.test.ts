@@ -25,6 +25,12 @@ describe('month4: a pipeline of models', () => {
     expect(fs.readdirSync(path.join(bronze, 'orders')).filter((d) => d.startsWith('dt=2024-')).length).toBeGreaterThan(300);
   });
 
+  it('a model not built yet is named with the command that builds it', async () => {
+    const r = await lab(['query', 'month4', 'SELECT count(*) FROM silver.orders'], { cwd });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/hint: +Your models are built by `lab run month4`: run it first \(silver\.orders comes from your silver\.orders\.sql\)/);
+  });
+
   it('runs the templates as a pipeline in dependency order, and grades them as failing', async () => {
     const run = await lab(['run', 'month4'], { cwd });
     expect(run.code, run.stdout + run.stderr).toBe(0);
@@ -38,7 +44,7 @@ describe('month4: a pipeline of models', () => {
 
   it('shows each model\'s reference in Trino\'s dialect too, and never applies it over the graded one', async () => {
     for (const ex of month4.exercises.filter((e) => e.def.kind === 'model')) {
-      const r = await lab(['solution', 'month4', ex.id, '--engine', 'trino'], { cwd });
+      const r = await lab(['solution', 'month4', ex.id, '--engine', 'trino', '--yes'], { cwd });
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain(`${ex.id.slice(0, 2)} · ${ex.def.file.replace(/\.sql$/, '')} (reference solution, Trino's dialect`);
     }
@@ -66,7 +72,7 @@ describe('month4: a pipeline of models', () => {
     expect(fs.readdirSync(orders).every((d) => /^order_date=\d{4}-\d\d-\d\d$/.test(d))).toBe(true);
   });
 
-  it('a broken model stops the run at its file and line, and names what did not run', async () => {
+  it('a broken model fails at its file and line; the models that read it do not run, the others still build', async () => {
     const f = file('01-silver-orders');
     const saved = fs.readFileSync(f, 'utf8');
     fs.writeFileSync(f, '-- @partition_by order_date\nSELECT order_id,\n  FROM bronze.orders\n  WHERE');
@@ -74,11 +80,35 @@ describe('month4: a pipeline of models', () => {
       const r = await lab(['run', 'month4'], { cwd });
       expect(r.code).toBe(1);
       expect(r.stdout).toMatch(/✗ silver\.orders\s+month4\/01-silver-orders\/silver\.orders\.sql(:\d+)?: Parser Error/);
+      expect(r.stdout).toMatch(/– gold\.dim_date\s+not run: it reads silver\.orders, which did not build/);
+      expect(r.stdout).toMatch(/✓ silver\.customers\s+[\d,]+ rows/);
+      expect(r.stdout).toMatch(/\d+ of 9 models built; 1 failed, not run: /);
       const check = await lab(['check', 'month4', '01'], { cwd });
       expect(check.stdout).toMatch(/month4\/01-silver-orders\/silver\.orders\.sql:\d+: Parser Error/);
     } finally {
       fs.writeFileSync(f, saved);
     }
+  });
+
+  it('an interrupted run leaves nothing that breaks the lake: its work folder is hidden, and removed by the next run', async () => {
+    const silver = path.join(cwd, '.lab', 'month4', 'local', 'data', 'lake', 'silver');
+    const leftover = path.join(silver, '.orders.writing-999999');
+    fs.mkdirSync(path.join(leftover, 'order_date=2024-01-01'), { recursive: true });
+    fs.copyFileSync(path.join(silver, 'orders', fs.readdirSync(path.join(silver, 'orders'))[0]!, 'part_0.parquet'), path.join(leftover, 'order_date=2024-01-01', 'part_0.parquet'));
+    const q = await lab(['query', 'month4', 'SELECT count(*) AS n FROM silver.orders', '--json'], { cwd });
+    expect(q.code, q.stderr).toBe(0);
+    const run = await lab(['run', 'month4', 'silver.orders'], { cwd });
+    expect(run.code, run.stdout).toBe(0);
+    expect(fs.existsSync(leftover)).toBe(false);
+  });
+
+  it('a day that is not one, or has no drop, is said before anything runs', async () => {
+    const bad = await lab(['run', 'month4', '--day', '2025-13-45'], { cwd });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/^error: Invalid day '2025-13-45'\.$/m);
+    const none = await lab(['run', 'month4', 'silver.order_lines', '--day', '2030-01-01'], { cwd });
+    expect(none.code, none.stdout).toBe(0);
+    expect(none.stderr).toMatch(/warning: no drop of 2030-01-01 has landed/);
   });
 
   it('one model, or one model with what it reads', async () => {
