@@ -1,11 +1,21 @@
 #!/usr/bin/env node
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import pc from 'picocolors';
 import type { CommandContext } from './commands/context.js';
 import { LabError } from './errors.js';
-import { resolvePaths } from './paths.js';
+import { PACKAGE_ROOT, resolvePaths } from './paths.js';
 import { consoleOutput } from './ui/output.js';
 import { StateStore } from './workspace/state.js';
+
+/** The version users report: the package's own. */
+function packageVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+/** The `lab check --json` contract version, without loading the grader at start-up. */
+const REPORT_VERSION = 1;
 
 // `lab hint month1 05 | head` closes the pipe early: that is the reader's choice, not an error.
 for (const stream of [process.stdout, process.stderr]) {
@@ -18,6 +28,7 @@ for (const stream of [process.stdout, process.stderr]) {
 const program = new Command();
 program
   .name('lab')
+  .version(packageVersion(), '-V, --version', 'print the version of lab')
   .description('Hands-on data engineering labs: real engines, seeded data, graded exercises.\nStart with `lab doctor`, then `lab up month1`.')
   .option('--workspace <dir>', 'where your exercise files live (default ./workspace, or LAB_WORKSPACE)')
   .option('--debug', 'print stack traces for unexpected errors')
@@ -35,10 +46,16 @@ function context(quiet = false): CommandContext {
  */
 function action<A extends unknown[]>(fn: (...args: A) => Promise<number>) {
   return async (...args: A) => {
+    if (program.opts().debug) process.env.LAB_DEBUG = '1';
     try {
       process.exitCode = await fn(...args);
     } catch (err) {
       const debug = Boolean(program.opts().debug);
+      // A tool reading --json gets one JSON object on stdout for a failure too.
+      if (process.argv.includes('--json')) {
+        const hint = err instanceof LabError ? err.hint : 'run again with --debug for details, and report it if it persists';
+        process.stdout.write(`${JSON.stringify({ version: REPORT_VERSION, error: { message: err instanceof Error ? err.message.split('\n')[0] : String(err), ...(hint ? { hint } : {}) } })}\n`);
+      }
       if (err instanceof LabError) {
         process.stderr.write(`${pc.red('error:')} ${err.message}\n`);
         if (err.hint) process.stderr.write(`${pc.dim('hint:')}  ${err.hint}\n`);
@@ -103,18 +120,19 @@ program
   .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/hint.js')).hintCommand(context(), lab, exercise, flags)));
 
 program
-  .command('watch <lab>')
-  .description('re-grade an exercise every time you save its file (Ctrl-C to stop)')
+  .command('watch <lab> [exercise]')
+  .description('re-grade an exercise every time you save its file, redrawing the screen (Ctrl-C to stop); with an exercise, only that one')
   .option('--timeout <seconds>', 'stop a solution that runs longer than this')
-  .addHelpText('after', examples(['lab watch month1']))
-  .action(action(async (lab: string, flags) => (await import('./commands/watch.js')).watchCommand(context(), lab, flags)));
+  .addHelpText('after', examples(['lab watch month1', 'lab watch month1 03   # pinned to one exercise']))
+  .action(action(async (lab: string, exercise: string | undefined, flags) => (await import('./commands/watch.js')).watchCommand(context(), lab, exercise, flags)));
 
 program
   .command('solution <lab> <exercise>')
   .description('show the reference solution; --apply copies it into your workspace after backing up your file')
   .option('--apply', 'replace your file with the reference (your file is saved in workspace/.backup/ first)')
   .option('--engine <engine>', 'show the reference in another engine\'s dialect, where the lab has one (month4: trino)')
-  .addHelpText('after', examples(['lab solution month1 01', 'lab solution month1 01 --apply', 'lab solution month4 01 --engine trino   # the same model in Trino\'s SQL']))
+  .option('-y, --yes', 'print the whole reference without asking first (it gives the exercise away)')
+  .addHelpText('after', examples(['lab diff month1 01   # first: your rows against the expected ones', 'lab solution month1 01', 'lab solution month1 01 --yes', 'lab solution month1 01 --apply', 'lab solution month4 01 --engine trino --yes   # the same model in Trino\'s SQL']) + '\nPrinting a reference asks first (it is the answer); off a terminal it needs --yes.\n')
   .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/solution.js')).solutionCommand(context(), lab, exercise, flags)));
 
 program
@@ -140,6 +158,7 @@ program
   .option('--upstream', 'with a model: also run the models it reads, first')
   .option('--day <date>', 'an incremental run for one day: @incremental models rewrite only that day\'s partition (they read it with getvariable(\'run_day\'))')
   .option('--engine <engine>', 'build on the stack\'s Trino instead, as Iceberg tables (month4 on the docker runtime: trino; models in Trino\'s dialect)')
+  .option('--timeout <seconds>', 'stop a model that runs longer than this (default 60 s, as in lab check)')
   .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17', 'lab run month4 --engine trino   # docker runtime: Iceberg tables built by Trino']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
   .action(action(async (lab: string, model: string | undefined, flags) => (await import('./commands/run.js')).runCommand(context(), lab, model, flags)));
 
@@ -149,7 +168,9 @@ program
   .option('-f, --file <file>', 'run the query in a file (e.g. your exercise)')
   .option('--limit <rows>', 'rows to print (default 20)')
   .option('--json', 'print {columns, rows} as JSON')
-  .addHelpText('after', examples(['lab query month1 "SELECT status, count(*) FROM orders GROUP BY ALL"', 'lab query month1 "DESCRIBE orders"', 'lab query month1 -f workspace/month1/03-running-revenue/query.sql', 'lab query month4 "SELECT line FROM bronze.orders LIMIT 3"', 'lab query month4 "SHOW ALL TABLES"', 'lab query month4 "SELECT json_extract_scalar(line, \'$.status\') FROM bronze.orders"   # docker runtime: Trino\'s dialect', 'lab query month4 \'SELECT * FROM bronze."orders$snapshots"\'   # docker runtime: the Iceberg table\'s snapshots']))
+  .option('--csv', 'print the rows as CSV (a header line, values whole)')
+  .option('--wide', 'show long values whole instead of cutting them at 40 characters')
+  .addHelpText('after', examples(['lab query month1 "SELECT status, count(*) FROM orders GROUP BY ALL"', 'lab query month1 "SELECT * FROM orders" --limit 100 --csv > orders.csv', 'lab query month1 "DESCRIBE orders"', 'lab query month1 -f workspace/month1/03-running-revenue/query.sql', 'lab query month4 "SELECT line FROM bronze.orders LIMIT 3"', 'lab query month4 "SHOW ALL TABLES"', 'lab query month4 "SELECT json_extract_scalar(line, \'$.status\') FROM bronze.orders"   # docker runtime: Trino\'s dialect', 'lab query month4 \'SELECT * FROM bronze."orders$snapshots"\'   # docker runtime: the Iceberg table\'s snapshots']))
   .action(action(async (lab: string, sql: string | undefined, flags) => (await import('./commands/query.js')).queryCommand(context(), lab, sql, flags)));
 
 program
@@ -165,6 +186,21 @@ program
   .option('--tail <lines>', 'how many past lines to show (default 100)')
   .addHelpText('after', examples(['lab logs month1', 'lab logs month1 postgres -f', 'lab logs month5 kafka --tail 20']))
   .action(action(async (lab: string, service: string | undefined, flags) => (await import('./commands/logs.js')).logsCommand(context(), lab, service, flags)));
+
+program
+  .command('diff <lab> <exercise>')
+  .description('show your rows against the expected ones on your seed, side by side, the differing cells marked — before asking for the solution')
+  .option('--limit <rows>', 'rows to show (default 20)')
+  .option('--offset <rows>', 'skip this many differing rows first (the next page)')
+  .addHelpText('after', examples(['lab diff month1 03', 'lab diff month1 03 --offset 20', 'lab diff month4 01']) + '\n`-` rows are expected but missing from yours, `+` rows are yours but not expected; a row\nwith the same key on both sides is one line, its differing cells marked with *.\n')
+  .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/diff.js')).diffCommand(context(), lab, exercise, flags)));
+
+program
+  .command('restore <lab> [stamp]')
+  .description('put back your files from a backup in workspace/.backup/ (the newest, or the one named); your current files are backed up first')
+  .option('--list', 'list the backups that hold files of this lab')
+  .addHelpText('after', examples(['lab restore month1 --list', 'lab restore month1', 'lab restore month1 2026-12-02T10-15-00-000Z']))
+  .action(action(async (lab: string, stamp: string | undefined, flags) => (await import('./commands/restore.js')).restoreCommand(context(), lab, stamp, flags)));
 
 const images = program.command('images').description('container images of the docker runtime');
 images

@@ -20,3 +20,35 @@ export function sqlCode(source: string): string {
     .replace(/\/\*[\s\S]*?\*\//g, ' ')
     .replace(/'(?:[^']|'')*'/g, "''");
 }
+
+/**
+ * How many statements an SQL text holds: the `;`-separated parts with code in them, outside
+ * strings, quoted names and comments. Counted on the text, not by an engine, which may expand one
+ * statement into several (DuckDB's PIVOT without an IN list becomes two).
+ */
+export function countStatements(sql: string): number {
+  let count = 0;
+  let code = false;
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"') {
+      const end = sql.indexOf(c, i + 1);
+      i = end < 0 ? sql.length : end + 1;
+      code = true;
+    } else if (sql.startsWith('--', i)) {
+      const end = sql.indexOf('\n', i);
+      i = end < 0 ? sql.length : end;
+    } else if (sql.startsWith('/*', i)) {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? sql.length : end + 2;
+    } else {
+      if (c === ';') {
+        if (code) count++;
+        code = false;
+      } else if (!/\s/.test(c)) code = true;
+      i++;
+    }
+  }
+  return count + (code ? 1 : 0);
+}

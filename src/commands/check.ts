@@ -24,7 +24,7 @@ export async function checkCommand(ctx: CommandContext, labName: string, exercis
   const lab = await loadLab(labName);
   const exercises = exercise ? [findExercise(lab, exercise)] : lab.exercises;
   const timeoutMs = parseTimeout(flags.timeout);
-  const { stack, labState } = await attachStack(ctx, lab);
+  const { stack, labState } = await attachStack(ctx, lab, `lab check ${lab.name}`);
   const engine = flags.engine ? await stack.modelEngine(flags.engine) : undefined;
   if (!flags.json) ctx.output.result(pc.dim(`checking ${lab.name} on the ${stack.runtime} runtime${engine ? ` · models built and judged on ${engine.label}` : ''} · seed ${labState.seed} (${labState.scale}) and a hidden seed`));
   const reused: string[] = [];
@@ -42,7 +42,8 @@ export async function checkCommand(ctx: CommandContext, labName: string, exercis
   if (flags.json) ctx.output.result(jsonReport(report));
   else {
     if (reused.length) ctx.output.result(pc.dim(`${reused.length} of ${exercises.length} unchanged since their last check (file, data and checks): results reused; --fresh re-runs them`));
-    ctx.output.result(prettySummary(report));
+    const progress = ctx.state.lab(lab.name)?.progress;
+    ctx.output.result(prettySummary(report, { all: lab.exercises.map((e) => e.id), passed: progress?.passed ?? [] }));
   }
   return report.exercises.every((e) => e.passed) ? 0 : 1;
 }

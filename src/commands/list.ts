@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { listLabNames, loadLab } from '../lab/load.js';
+import { listLabNames, loadLab, PLANNED_LABS } from '../lab/load.js';
 import type { CommandContext } from './context.js';
 
 export async function listCommand(ctx: CommandContext): Promise<number> {
@@ -12,6 +12,9 @@ export async function listCommand(ctx: CommandContext): Promise<number> {
     const bar = labState?.progress ? `${passed}/${lab.exercises.length}` : `-/${lab.exercises.length}`;
     const status = labState?.status ?? '-';
     ctx.output.result(`${name.padEnd(9)} ${String(lab.exercises.length).padEnd(10)} ${bar.padEnd(11)} ${status.padEnd(7)} ${lab.def.title}`);
+  }
+  for (const [name, theme] of Object.entries(PLANNED_LABS)) {
+    if (!listLabNames().includes(name)) ctx.output.result(pc.dim(`${name.padEnd(9)} ${'-'.padEnd(10)} ${'-'.padEnd(11)} planned ${theme}`));
   }
   ctx.output.result('');
   ctx.output.result(pc.dim('`lab up <lab>` starts a lab; `lab doctor` checks this machine first.'));

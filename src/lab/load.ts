@@ -24,6 +24,14 @@ export interface LoadedLab {
   exercises: LoadedExercise[];
 }
 
+/** Labs of the curriculum that are not built yet: named, so `lab up month5` says it is coming rather than unknown. */
+export const PLANNED_LABS: Readonly<Record<string, string>> = {
+  month2: 'orchestration and distributed compute: DAGs, retries, backfills, Spark',
+  month3: 'the modern data stack: dbt, a star schema with snapshots, Iceberg and Delta tables',
+  month5: 'real-time fraud detection: a Kafka stream and a Redis feature store',
+  month6: 'enterprise RAG: embeddings, a vector store, retrieval measured',
+};
+
 export function listLabNames(): string[] {
   if (!fs.existsSync(LABS_DIR)) return [];
   return fs
@@ -54,6 +62,7 @@ export function parseHints(markdown: string): string[] {
 export async function loadLab(name: string): Promise<LoadedLab> {
   const names = listLabNames();
   if (!names.includes(name)) {
+    if (PLANNED_LABS[name] && !names.includes(name)) throw new LabError(`${name} is planned, not ready yet: ${PLANNED_LABS[name]}.`, `The labs you can start: ${names.join(', ')} (\`lab list\`).`);
     throw new LabError(`Unknown lab '${name}'.`, `Available labs: ${names.join(', ') || '(none)'}. Run \`lab list\` to see them.`);
   }
   const dir = path.join(LABS_DIR, name);
@@ -83,16 +92,30 @@ export async function loadLab(name: string): Promise<LoadedLab> {
   return { name, dir, def, exercises };
 }
 
-/** Finds an exercise by its folder name, its number (`3`, `03`) or its name without the number. */
+/** Finds an exercise by its folder name, its number (`3`, `03`), its name without the number, or a part of its name only it has. */
 export function findExercise(lab: LoadedLab, query: string): LoadedExercise {
   const q = query.toLowerCase();
-  const matches = lab.exercises.filter((e) => {
-    const [num, ...rest] = e.id.split('-');
-    return e.id === q || (/^\d+$/.test(q) && Number(num) === Number(q)) || rest.join('-') === q;
-  });
-  if (matches.length === 1) return matches[0]!;
+  const name = (e: LoadedExercise) => e.id.split('-').slice(1).join('-');
+  const exact = lab.exercises.filter((e) => e.id === q || (/^\d+$/.test(q) && Number(e.id.split('-')[0]) === Number(q)) || name(e) === q);
+  if (exact.length === 1) return exact[0]!;
+  // `dedupe` is 01-dedupe-orders when no other exercise's name holds it.
+  const partial = /^[a-z0-9-]{3,}$/.test(q) ? lab.exercises.filter((e) => name(e).includes(q)) : [];
+  if (partial.length === 1) return partial[0]!;
+  const near = (e: LoadedExercise) => Math.min(editDistance(name(e), q), ...name(e).split('-').map((w) => editDistance(w, q))) <= Math.max(1, Math.floor(q.length / 4));
+  const close = lab.exercises.filter((e) => partial.includes(e) || near(e));
   throw new LabError(
     `Unknown exercise '${query}' in ${lab.name}.`,
-    `Exercises: ${lab.exercises.map((e) => e.id).join(', ')}.`,
+    close.length ? `Did you mean ${close.map((e) => e.id).join(' or ')}?` : `Exercises: ${lab.exercises.map((e) => e.id).join(', ')}.`,
   );
+}
+
+/** Levenshtein distance, for "did you mean". */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }

@@ -102,11 +102,6 @@ export class SqlSession {
     return rows[0]?.[0] as T;
   }
 
-  async statementCount(sql: string): Promise<number> {
-    const statements = await this.connection.extractStatements(sql);
-    return statements.count;
-  }
-
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();

@@ -318,7 +318,7 @@ describe('bad input: one clear line, a non-zero exit, nothing lost', () => {
   });
 
   it('every verb teaches with --help', async () => {
-    for (const verb of ['list', 'doctor', 'up', 'status', 'check', 'hint', 'watch', 'solution', 'reset', 'down', 'run', 'query', 'drop', 'logs', 'images build', 'dev check']) {
+    for (const verb of ['list', 'doctor', 'up', 'status', 'check', 'hint', 'watch', 'solution', 'reset', 'down', 'run', 'query', 'drop', 'logs', 'images build', 'dev check', 'diff', 'restore']) {
       const r = await lab([...verb.split(' '), '--help'], { cwd });
       expect(r.code).toBe(0);
       expect(r.stdout, verb).toMatch(/Examples:\n\s+\$ lab /);

@@ -1,5 +1,5 @@
 import { duckdbErrorMessage, QueryTimeoutError } from '../../services/duckdb.js';
-import { sqlCode, trimStatement } from '../../sql.js';
+import { countStatements, sqlCode, trimStatement } from '../../sql.js';
 import { cachedReference } from './reference.js';
 import { runEach, SolutionFailure, type ExerciseRunner, type Solution, type Target } from './runner.js';
 
@@ -7,12 +7,7 @@ import { runEach, SolutionFailure, type ExerciseRunner, type Solution, type Targ
 async function runQuery(target: Target, solution: Solution): Promise<void> {
   const body = trimStatement(solution.source);
   if (sqlCode(body).trim() === '') throw new SolutionFailure(`${solution.rel}: the file has no query yet`);
-  let count: number;
-  try {
-    count = await target.session.statementCount(body);
-  } catch (err) {
-    throw new SolutionFailure(duckdbErrorMessage(solution.rel, err));
-  }
+  const count = countStatements(body);
   if (count > 1) throw new SolutionFailure(`${solution.rel}: found ${count} statements; the file must hold one query (a single SELECT or WITH … SELECT)`);
   try {
     // Same first line as the learner's file, so DuckDB's LINE numbers point into it.
