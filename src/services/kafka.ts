@@ -1,8 +1,20 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { z } from 'zod';
-import { defineService } from './service.js';
+import { LabError } from '../errors.js';
+import { PACKAGE_ROOT } from '../paths.js';
+import { fetchStep } from './fetch.js';
+import { defineService, type LocalProcessContext } from './service.js';
 
 export const KAFKA_PORT = 9092;
+/** The local broker's listener on 127.0.0.1 (its KRaft controller listens one port above). */
+export const LOCAL_KAFKA_PORT = 49092;
+/** The same broker as the docker runtime's image: its jars come from the same pom. */
+export const KAFKA_VERSION = '3.9.1';
+const KAFKA_RECIPE = path.join(PACKAGE_ROOT, 'compose', 'images', 'kafka');
+const LOCAL_CLUSTER_ID = 'bGFrZWhvdXNlLWxhYi1tNQ';
 
 export interface KafkaConnection {
   brokers: string[];
@@ -25,6 +37,30 @@ export async function probeKafka(conn: KafkaConnection): Promise<void> {
   }
 }
 
+/** Topics (without Kafka's own) and each consumer group's lag, for `lab status`. */
+export async function describeKafka(conn: KafkaConnection): Promise<string> {
+  const admin = kafkaClient(conn).admin();
+  try {
+    await admin.connect();
+    const topics = (await admin.listTopics()).filter((t) => !t.startsWith('__')).sort();
+    const groups = (await admin.listGroups()).groups.map((g) => g.groupId).sort();
+    const lags: string[] = [];
+    for (const groupId of groups.slice(0, 5)) {
+      let lag = 0;
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId })) {
+        const ends = await admin.fetchTopicOffsets(topic);
+        for (const p of partitions) lag += Math.max(0, Number(ends.find((e) => e.partition === p.partition)?.high ?? 0) - Math.max(0, Number(p.offset)));
+      }
+      lags.push(`${groupId} lag ${lag.toLocaleString('en-US')}`);
+    }
+    return ` · topics: ${topics.join(', ') || 'none'}${lags.length ? ` · groups: ${lags.join(', ')}${groups.length > 5 ? ` (+${groups.length - 5})` : ''}` : ''}`;
+  } catch {
+    return '';
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 export class StartedKafka {
   constructor(readonly connection: KafkaConnection) {}
 
@@ -38,6 +74,55 @@ export class StartedKafka {
   }
 }
 
+/** A single KRaft node (broker and controller) on loopback; one partition replica, so consumer groups work on one broker. */
+function serverProperties(ctx: LocalProcessContext): string {
+  return [
+    'process.roles=broker,controller',
+    'node.id=1',
+    `listeners=PLAINTEXT://127.0.0.1:${ctx.port},CONTROLLER://127.0.0.1:${ctx.port + 1}`,
+    `advertised.listeners=PLAINTEXT://127.0.0.1:${ctx.port}`,
+    'controller.listener.names=CONTROLLER',
+    `controller.quorum.voters=1@127.0.0.1:${ctx.port + 1}`,
+    'listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'inter.broker.listener.name=PLAINTEXT',
+    `log.dirs=${path.join(ctx.dir, 'data')}`,
+    'offsets.topic.replication.factor=1',
+    'transaction.state.log.replication.factor=1',
+    'transaction.state.log.min.isr=1',
+    'group.initial.rebalance.delay.ms=0',
+    'num.partitions=3',
+    '',
+  ].join('\n');
+}
+
+const libsDir = (ctx: LocalProcessContext) => path.join(ctx.cacheDir, `kafka-${KAFKA_VERSION}`, 'libs');
+const javaArgs = (ctx: LocalProcessContext) => ['-cp', `${libsDir(ctx)}/*`, `-Dlog4j.configuration=file:${path.join(KAFKA_RECIPE, 'log4j.properties')}`];
+
+/** The broker as a local process: Apache Kafka's jars from Maven Central (fetched once into the cache) on this machine's JDK. */
+async function prepareLocalKafka(ctx: LocalProcessContext): Promise<void> {
+  if (spawnSync('java', ['-version']).error) throw new LabError('No JDK found: the local Kafka broker runs on Java 17 or newer.', 'Install one (`apt-get install openjdk-17-jre-headless`), or use `--runtime docker`.');
+  const libs = libsDir(ctx);
+  if (!fs.existsSync(path.join(libs, `kafka_2.13-${KAFKA_VERSION}.jar`))) {
+    const tmp = `${libs}.fetching-${process.pid}`;
+    fs.rmSync(tmp, { recursive: true, force: true });
+    await fetchStep(ctx.output, `Kafka ${KAFKA_VERSION}: jars from Maven Central (once, into ${path.dirname(libs)})`, 'mvn', ['-q', '-B', '-f', path.join(KAFKA_RECIPE, 'pom.xml'), 'dependency:copy-dependencies', '-DincludeScope=runtime', `-DoutputDirectory=${tmp}`], {
+      cwd: KAFKA_RECIPE,
+      missing: ['Maven (mvn) is needed once, to fetch the Kafka broker\'s jars from Maven Central.', 'Install it: `apt-get install maven`.'],
+      failed: ['Fetching the Kafka jars from Maven Central failed', 'Check that Maven Central is reachable (a proxy in ~/.m2/settings.xml?).'],
+      summary: () => `${fs.readdirSync(tmp).length} jars`,
+    });
+    fs.rmSync(libs, { recursive: true, force: true });
+    fs.renameSync(tmp, libs);
+  }
+  fs.mkdirSync(ctx.dir, { recursive: true });
+  const config = path.join(ctx.dir, 'server.properties');
+  fs.writeFileSync(config, serverProperties(ctx));
+  if (!fs.existsSync(path.join(ctx.dir, 'data', 'meta.properties'))) {
+    const format = spawnSync('java', [...javaArgs(ctx), 'kafka.tools.StorageTool', 'format', '-t', LOCAL_CLUSTER_ID, '-c', config], { encoding: 'utf8' });
+    if (format.status !== 0) throw new LabError(`Formatting the local Kafka storage failed: ${(format.stderr || format.stdout).trim().split('\n').pop()}`, `Delete ${ctx.dir} and run \`lab up\` again.`);
+  }
+}
+
 const RemoteSection = z.object({ brokers: z.array(z.string()).min(1) }).strict();
 
 export const kafkaService = defineService({
@@ -46,6 +131,13 @@ export const kafkaService = defineService({
   containerPort: KAFKA_PORT,
   localImages: { 'apache/kafka:3.9.1': 'kafka' },
   fromCompose: (at): KafkaConnection => ({ brokers: [`${at.host}:${at.port}`] }),
+  local: {
+    port: LOCAL_KAFKA_PORT,
+    readyWithinMs: 60_000,
+    prepare: prepareLocalKafka,
+    command: (ctx) => ({ command: 'java', args: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', ...javaArgs(ctx), 'kafka.Kafka', path.join(ctx.dir, 'server.properties')] }),
+    connection: (port): KafkaConnection => ({ brokers: [`127.0.0.1:${port}`] }),
+  },
   remote: {
     key: 'kafka',
     schema: RemoteSection,
@@ -67,6 +159,7 @@ export const kafkaService = defineService({
     },
   },
   probe: probeKafka,
+  describe: describeKafka,
   where: (c) => c.brokers.join(','),
   start: (c) => new StartedKafka(c),
 });

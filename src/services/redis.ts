@@ -1,8 +1,13 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createClient, type RedisClientType } from 'redis';
 import { z } from 'zod';
+import { LabError } from '../errors.js';
 import { defineService } from './service.js';
 
 export const REDIS_PORT = 6379;
+/** The local redis-server's port on 127.0.0.1. */
+export const LOCAL_REDIS_PORT = 46379;
 
 export interface RedisConnection {
   host: string;
@@ -31,10 +36,17 @@ export class StartedRedis {
   constructor(readonly connection: RedisConnection) {}
 
   /** A connected client; the caller quits it. */
-  async client(): Promise<RedisClientType> {
-    const client = connect(this.connection);
+  async client(opts: { database?: number } = {}): Promise<RedisClientType> {
+    const client = createClient({ socket: { host: this.connection.host, port: this.connection.port, connectTimeout: 3_000 }, password: this.connection.password, database: opts.database }) as RedisClientType;
+    client.on('error', () => undefined); // a failed command rejects on its own
     await client.connect();
     return client;
+  }
+
+  /** A redis:// URL for another process (a detector), on one logical database; it holds the password, so never print it. */
+  url(database = 0): string {
+    const auth = this.connection.password ? `:${encodeURIComponent(this.connection.password)}@` : '';
+    return `redis://${auth}${this.connection.host}:${this.connection.port}/${database}`;
   }
 }
 
@@ -45,6 +57,17 @@ export const redisService = defineService({
   role: 'cache',
   containerPort: REDIS_PORT,
   localImages: { 'redis:7.4.1-bookworm': 'redis' },
+  local: {
+    port: LOCAL_REDIS_PORT,
+    readyWithinMs: 15_000,
+    async prepare(ctx) {
+      if (spawnSync('redis-server', ['--version']).error) throw new LabError('redis-server is not installed: the local runtime runs the feature store with it.', 'Install it: `apt-get install redis-server` (or use `--runtime docker`).');
+      fs.mkdirSync(ctx.dir, { recursive: true });
+    },
+    // In memory only: the feature store is rebuilt from the stream, as a real one would be.
+    command: (ctx) => ({ command: 'redis-server', args: ['--bind', '127.0.0.1', '--port', String(ctx.port), '--save', '', '--appendonly', 'no', '--dir', ctx.dir, '--daemonize', 'no'] }),
+    connection: (port): RedisConnection => ({ host: '127.0.0.1', port }),
+  },
   fromCompose: (at): RedisConnection => ({ host: at.host, port: at.port, password: at.variable('LAB_REDIS_PASSWORD') || undefined }),
   remote: {
     key: 'redis',

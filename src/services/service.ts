@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { Output } from '../ui/output.js';
 import type { Role, RoleClients } from './roles.js';
 
 /** A service's published address on a compose stack, and the lab's generated settings and credentials. */
@@ -38,6 +39,29 @@ export interface RemoteEndpoint<R extends Role, C, S> {
   clean?(client: RoleClients[R], names: NamespaceNames): Promise<string[]>;
 }
 
+/** Where a local process keeps its files, and what it may print while it gets ready. */
+export interface LocalProcessContext {
+  /** The service's own folder under the lab's local state: its data, config and log. */
+  dir: string;
+  /** Downloads shared by every lab and home (jars from Maven Central), fetched once. */
+  cacheDir: string;
+  port: number;
+  output: Output;
+}
+
+/** How the local runtime runs a service as a process on this machine, without containers. */
+export interface LocalProcess<C> {
+  /** The port it listens on at 127.0.0.1 unless LAB_LOCAL_<NAME>_PORT says otherwise. */
+  readonly port: number;
+  /** How long a start may take before it is reported as failed. */
+  readonly readyWithinMs: number;
+  /** Checks the machine can run it (one line when not) and fetches what it needs, once. */
+  prepare(ctx: LocalProcessContext): Promise<void>;
+  /** The command that runs it in the foreground until it is signalled. */
+  command(ctx: LocalProcessContext): { command: string; args: string[]; env?: Record<string, string> };
+  connection(port: number): C;
+}
+
 /**
  * Everything about one service in one place: the role it plays, the port it listens on, how a
  * compose stack and a remote endpoint give its connection details, its protocol-level readiness
@@ -52,11 +76,15 @@ export interface ServiceModule<R extends Role = Role, C = unknown, S = unknown> 
   /** Upstream image → the recipe folder under compose/images/ that builds a stand-in from package registries. */
   readonly localImages?: Readonly<Record<string, string>>;
   fromCompose(at: ComposeAddress): C;
+  /** How the local runtime runs it (Kafka from Maven Central jars on the JDK, redis-server from Debian). */
+  readonly local?: LocalProcess<C>;
   readonly remote?: RemoteEndpoint<R, C, S>;
   /** Ready when the service answers its own protocol (SELECT 1, PING, a metadata request), not an engine flag. */
   probe(connection: C): Promise<void>;
   /** Where it is, safe to print: never a secret. */
   where(connection: C): string;
+  /** More for `lab status` once it answers (a broker's topics and its consumer groups' lag), starting with " · ". */
+  describe?(connection: C): Promise<string>;
   /** The client factory: only a started service hands out clients. */
   start(connection: C): RoleClients[R];
 }

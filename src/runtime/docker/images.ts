@@ -11,6 +11,7 @@ import { COMPOSE_DIR, type ComposeStackFile } from './compose-file.js';
 import { systemPython } from '../../services/python/python.js';
 import { localImageRecipes } from '../../services/registry.js';
 import type { ConnectedEngine } from './engine.js';
+import { fetchStep } from '../../services/fetch.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -172,27 +173,6 @@ async function prepareContext(recipe: string, output: Output): Promise<string> {
     fs.rmSync(ctx, { recursive: true, force: true });
     throw err;
   }
-}
-
-/** Runs one fetch of a build context with progress; a missing tool or a failure is one line with its fix. */
-async function fetchStep(
-  output: Output,
-  label: string,
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; missing: [string, string]; failed: [string, string]; summary?: () => string },
-): Promise<void> {
-  const done = output.progress().start(label);
-  try {
-    await execFileAsync(cmd, args, { cwd: opts.cwd, env: opts.env, maxBuffer: 64 * 1024 * 1024 });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
-    if (e.code === 'ENOENT') throw new LabError(...opts.missing);
-    // Maven reports on stdout, go and pip on stderr.
-    const said = (e.stderr?.trim() || e.stdout?.trim() || e.message).split('\n').slice(-3).join(' ');
-    throw new LabError(`${opts.failed[0]}: ${said}`, opts.failed[1]);
-  }
-  done(opts.summary?.());
 }
 
 /** Builds (once) every local image a stack needs; images already built from the same recipe are reused. */
