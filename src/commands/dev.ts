@@ -22,6 +22,7 @@ export async function devCheckCommand(ctx: CommandContext, labName: string | und
   const labs = labName ? [await loadLab(labName)] : await Promise.all(listLabNames().map((n) => loadLab(n)));
   // The scratch homes reuse the learner's venvs: creating one takes a minute.
   process.env.LAB_VENVS ??= path.join(ctx.paths.home, 'venvs');
+  process.env.LAB_DOWNLOADS ??= path.join(ctx.paths.home, 'downloads');
   let problems = 0;
   for (const lab of labs) {
     const findings = await devCheckLab(ctx, lab, scales);
@@ -48,13 +49,19 @@ async function devCheckLab(ctx: CommandContext, lab: LoadedLab, scales: Scale[])
   out.result(pc.bold(`lab dev check ${lab.name}`) + pc.dim(` — ${lab.exercises.length} exercises on seed ${DEFAULT_SEED} (small) and the hidden seed, in a scratch home`));
   const findings = report('the lab as data: lesson, numbering, titles, templates, solutions, hints', validateLab(lab));
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), `lab-dev-${lab.name}-`));
+  const runtimes: Array<[LocalRuntime, LoadedLab]> = [];
   try {
     const paths: LabPaths = { workspaceRoot: path.join(scratch, 'workspace'), home: path.join(scratch, '.lab') };
-    const stack = await new LocalRuntime(paths).up(lab, { seed: DEFAULT_SEED, scale: 'small', output: ctx.output });
+    const runtime = new LocalRuntime(paths);
+    // The scratch home's own broker and feature store, on free ports: the learner's lab may be up beside it.
+    await runtime.useFreePorts(lab);
+    runtimes.push([runtime, lab]);
+    const stack = await runtime.up(lab, { seed: DEFAULT_SEED, scale: 'small', output: ctx.output });
     for (const ex of lab.exercises) findings.push(...report(`${ex.id}: ${ex.wrongFiles.length ? `the template and ${ex.wrongFiles.length} wrong solution${ex.wrongFiles.length === 1 ? '' : 's'} fail` : 'the template fails'}, the reference passes`, await checkExercise(stack, paths, ex)));
     findings.push(...(await checkLabTraps(ctx, lab, stack.datasets, scales, scratch, report)));
     for (const dialect of referenceDialects(lab)) findings.push(...(await compareDialect(ctx, lab, dialect, scratch, report)));
   } finally {
+    for (const [runtime, l] of runtimes) await runtime.down(l, {});
     fs.rmSync(scratch, { recursive: true, force: true });
   }
   return findings;

@@ -52,7 +52,7 @@ export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: Lo
   for (const wrong of ex.wrongFiles) {
     fs.copyFileSync(wrong, file);
     const graded = await gradeExercise(stack, paths, ex, { fresh: true });
-    const mistake = fs.readFileSync(wrong, 'utf8').split('\n')[0]!.replace(/^(--|#)\s*/, '');
+    const mistake = fs.readFileSync(wrong, 'utf8').split('\n')[0]!.replace(/^(--|#|\/\/)\s*/, '');
     if (graded.passed) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} passes (${mistake}): the data or the checks let it through` });
     else if (!graded.checks.some((c) => c.status === 'fail')) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} does not run: ${failedChecks(graded).join('; ')}` });
   }

@@ -167,6 +167,15 @@ export interface KindContexts {
   sql: RunContext;
   python: RunContext;
   model: ModelRunContext;
+  stream: StreamRunContext;
+}
+
+/** A stream exercise's run: what the detector wrote, read back from its topics into the session. */
+export interface StreamRunContext extends RunContext {
+  /** Table of its alerts: event_id, rule, score, produced_at (ms), valid (the message had the fields), raw. */
+  alertsTable: string;
+  /** Table of what it sent to the dead-letter topic (same columns). */
+  deadLettersTable: string;
 }
 export type ExerciseKind = keyof KindContexts;
 
@@ -237,10 +246,19 @@ export interface ModelExercise extends ExerciseBase {
   checks: Array<Check<KindContexts['model']>>;
 }
 
+/** A detector: a process consuming the replayed stream, judged against the stream's hidden labels. */
+export interface StreamExercise extends ExerciseBase {
+  kind: 'stream';
+  /** once: the stream, consumed to its end; redeliver: then restarted from the middle of every partition (at-least-once). */
+  scenario?: 'once' | 'redeliver';
+  checks: Array<Check<KindContexts['stream']>>;
+}
+
 interface ExercisesByKind {
   sql: SqlExercise;
   python: PythonExercise;
   model: ModelExercise;
+  stream: StreamExercise;
 }
 export type ExerciseDefinition = ExercisesByKind[ExerciseKind];
 

@@ -1,0 +1,115 @@
+import { quoteLiteral } from '../sql.js';
+import { fail, measured, pass, type ResultCheck, type StreamRunContext } from './define.js';
+
+/**
+ * Checks of a detector's output against the stream's labels (tables `labels(rule, card_id,
+ * event_id)` and `planted(card_id, pattern, note)` of the dataset). Feedback names cards, not counts only.
+ */
+
+const EXAMPLES = 3;
+
+const when = (col: string) => `strftime(${col}, '%H:%M:%S')`;
+
+/** Recall (by card: a card with a labelled payment is caught when one of them is alerted) and precision (by alerted payment) of one rule. */
+export function expectDetects(rule: string, opts: { recall?: number; precision?: number } = {}): Array<ResultCheck<StreamRunContext>> {
+  const recallAt = opts.recall ?? 0.95;
+  const precisionAt = opts.precision ?? 0.95;
+  const r = quoteLiteral(rule);
+  return [
+    {
+      name: `${rule}: catches the cards`,
+      on: 'results',
+      async run(ctx) {
+        const rows = await ctx.session.queryObjects(
+          `WITH alerted AS (SELECT DISTINCT event_id FROM ${ctx.alertsTable} WHERE valid AND rule = ${r}),
+                cards AS (SELECT card_id, bool_or(event_id IN (SELECT event_id FROM alerted)) AS caught, min(event_id) AS first_event FROM labels WHERE rule = ${r} GROUP BY card_id)
+           SELECT c.card_id, c.caught, ${when('p.event_time')} AS at, coalesce(pl.note, '') AS note
+           FROM cards c JOIN payments p ON p.event_id = c.first_event AND p.seq = (SELECT min(seq) FROM payments q WHERE q.event_id = c.first_event)
+           LEFT JOIN planted pl ON pl.card_id = c.card_id ORDER BY c.card_id`,
+        );
+        if (rows.length === 0) return fail(`the stream has no ${rule} case: the lab's data is wrong`);
+        const missed = rows.filter((x) => !x.caught);
+        const score = (rows.length - missed.length) / rows.length;
+        const detail = missed.length
+          ? `missed ${missed.length} of ${rows.length} ${rule} cards, e.g. ${missed.slice(0, EXAMPLES).map((m) => `card ${m.card_id} at ${m.at}${m.note ? ` (${m.note})` : ''}`).join('; ')}`
+          : `all ${rows.length} ${rule} cards caught`;
+        return measured(`${rule} recall`, score, recallAt, { detail });
+      },
+    },
+    {
+      name: `${rule}: no false alerts`,
+      on: 'results',
+      async run(ctx) {
+        const rows = await ctx.session.queryObjects(
+          `WITH alerted AS (SELECT DISTINCT event_id FROM ${ctx.alertsTable} WHERE valid AND rule = ${r})
+           SELECT a.event_id, p.card_id, ${when('p.event_time')} AS at, l.event_id IS NOT NULL AS right, coalesce(pl.pattern || ': ' || pl.note, 'an everyday card') AS note
+           FROM alerted a
+           LEFT JOIN (SELECT DISTINCT event_id, card_id, event_time FROM payments) p USING (event_id)
+           LEFT JOIN (SELECT event_id FROM labels WHERE rule = ${r}) l USING (event_id)
+           LEFT JOIN planted pl ON pl.card_id = p.card_id ORDER BY a.event_id`,
+        );
+        if (rows.length === 0) return fail(`no ${rule} alert at all: the detector wrote nothing with "rule": "${rule}" to the alerts topic`);
+        const wrong = rows.filter((x) => !x.right);
+        const detail = wrong.length
+          ? `${wrong.length} of ${rows.length} ${rule} alerts are false, e.g. ${wrong.slice(0, EXAMPLES).map((w) => (w.card_id ? `${w.event_id} (card ${w.card_id} at ${w.at}: ${w.note})` : `${w.event_id} (no such payment)`)).join('; ')}`
+          : `${rows.length} ${rule} alerts, all right`;
+        return measured(`${rule} precision`, (rows.length - wrong.length) / rows.length, precisionAt, { detail });
+      },
+    },
+  ];
+}
+
+/** Every message on the alerts topic is a JSON object with event_id, rule and a numeric score. */
+export function expectWellFormedAlerts(): ResultCheck<StreamRunContext> {
+  return {
+    name: 'alerts are well formed',
+    on: 'results',
+    async run(ctx) {
+      const bad = await ctx.session.queryObjects(`SELECT raw FROM ${ctx.alertsTable} WHERE NOT valid LIMIT ${EXAMPLES}`);
+      if (bad.length === 0) return pass('every alert has event_id, rule and score');
+      const n = Number(await ctx.session.scalar(`SELECT count(*) FROM ${ctx.alertsTable} WHERE NOT valid`));
+      return fail(`${n} messages on the alerts topic are not {"event_id", "rule", "score": number}, e.g. ${bad.map((b) => JSON.stringify(b.raw)).join(', ')}`);
+    },
+  };
+}
+
+/** At most one alert per payment and rule, whatever was delivered twice. */
+export function expectNoDuplicateAlerts(): ResultCheck<StreamRunContext> {
+  return {
+    name: 'one alert per payment and rule',
+    on: 'results',
+    async run(ctx) {
+      const rows = await ctx.session.queryObjects(`SELECT event_id, rule, count(*)::INTEGER AS n FROM ${ctx.alertsTable} WHERE valid GROUP BY ALL HAVING count(*) > 1 ORDER BY n DESC, event_id`);
+      if (rows.length === 0) return pass('no payment alerted twice for one rule');
+      return fail(
+        `${rows.length} payments were alerted more than once, e.g. ${rows.slice(0, EXAMPLES).map((x) => `${x.event_id} (${x.rule}) ${x.n} times`).join('; ')}: payments are delivered again (a producer's retry, a restart from older offsets), so an alert must be written once per event_id and rule`,
+      );
+    },
+  };
+}
+
+/** The dead-letter topic holds exactly the payments that arrived later than the allowed lateness. */
+export function expectDeadLetters(): ResultCheck<StreamRunContext> {
+  return {
+    name: 'too-late payments, and only those, go to the dead-letter topic',
+    on: 'results',
+    async run(ctx) {
+      const rows = await ctx.session.queryObjects(
+        `WITH dead AS (SELECT DISTINCT event_id FROM ${ctx.deadLettersTable} WHERE valid), late AS (SELECT event_id FROM labels WHERE rule = 'too_late')
+         SELECT coalesce(d.event_id, l.event_id) AS event_id, d.event_id IS NOT NULL AS sent, l.event_id IS NOT NULL AS late,
+                (SELECT ${when('event_time')} FROM payments p WHERE p.event_id = coalesce(d.event_id, l.event_id) LIMIT 1) AS at,
+                (SELECT round(max(epoch(arrived_at) - epoch(event_time)))::INTEGER FROM payments p WHERE p.event_id = coalesce(d.event_id, l.event_id)) AS delay_s
+         FROM dead d FULL JOIN late l USING (event_id) ORDER BY event_id`,
+      );
+      const missed = rows.filter((x) => x.late && !x.sent);
+      const extra = rows.filter((x) => x.sent && !x.late);
+      const late = rows.filter((x) => x.late).length;
+      if (late === 0) return fail('the stream has no too-late payment: the lab\'s data is wrong');
+      if (!missed.length && !extra.length) return pass(`all ${late} too-late payments, and nothing else`);
+      const parts: string[] = [];
+      if (missed.length) parts.push(`${missed.length} of ${late} too-late payments not sent, e.g. ${missed.slice(0, EXAMPLES).map((m) => `${m.event_id} (event time ${m.at}, arrived ${m.delay_s} s later)`).join('; ')}`);
+      if (extra.length) parts.push(`${extra.length} sent that were not too late, e.g. ${extra.slice(0, EXAMPLES).map((m) => `${m.event_id} (event time ${m.at ?? '?'}, ${m.delay_s ?? '?'} s after it)`).join('; ')}`);
+      return fail(parts.join('; '));
+    },
+  };
+}
