@@ -9,6 +9,7 @@
  */
 
 import type { Scale } from '../../src/lab/scale.js';
+import { distanceKm } from '../../src/stream/geography.js';
 
 /** Payments at each scale (before redeliveries). */
 export const SCALES: Record<Scale, number> = {
@@ -32,24 +33,10 @@ export const RULES = {
 
 export type RuleName = 'velocity' | 'card_testing' | 'impossible_travel' | 'amount_spike' | 'too_late';
 
-/** Capitals as each country's point: distances for impossible travel (the kit ships the same table). */
-export const COUNTRY_POINTS: Record<string, [number, number]> = {
-  DE: [52.52, 13.405], FR: [48.857, 2.352], NL: [52.37, 4.895], ES: [40.417, -3.704], IT: [41.903, 12.496],
-  GB: [51.507, -0.128], US: [38.907, -77.037], BR: [-15.794, -47.882], JP: [35.68, 139.769], IN: [28.614, 77.209],
-  AU: [-35.281, 149.13], NG: [9.076, 7.398],
-};
 const HOME_COUNTRIES = ['DE', 'DE', 'DE', 'FR', 'FR', 'NL', 'ES', 'IT', 'GB', 'GB', 'US', 'US', 'BR', 'JP', 'IN', 'AU', 'NG'];
 const NEIGHBOURS: Record<string, string> = { DE: 'NL', FR: 'ES', NL: 'DE', ES: 'FR', IT: 'FR', GB: 'FR', US: 'GB', BR: 'US', JP: 'AU', IN: 'GB', AU: 'JP', NG: 'GB' };
 const FAR: Record<string, string> = { DE: 'BR', FR: 'JP', NL: 'AU', ES: 'IN', IT: 'BR', GB: 'AU', US: 'IN', BR: 'DE', JP: 'BR', IN: 'US', AU: 'GB', NG: 'JP' };
 const CATEGORIES = ['grocery', 'fuel', 'restaurant', 'electronics', 'travel', 'fashion', 'digital', 'pharmacy'];
-
-export function distanceKm(a: string, b: string): number {
-  const [lat1, lon1] = COUNTRY_POINTS[a]!;
-  const [lat2, lon2] = COUNTRY_POINTS[b]!;
-  const rad = Math.PI / 180;
-  const h = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.sqrt(h));
-}
 
 export interface Payment {
   /** Arrival order: the order the replay sends them in. */
