@@ -176,6 +176,10 @@ export interface StreamRunContext extends RunContext {
   alertsTable: string;
   /** Table of what it sent to the dead-letter topic (same columns). */
   deadLettersTable: string;
+  /** In a fault scenario: the alerts the same detector wrote on a clean pass (same columns). */
+  unharmedAlertsTable?: string;
+  /** What the grader did to the detector during the run, for messages ("killed it at …"). */
+  incident?: string;
 }
 export type ExerciseKind = keyof KindContexts;
 
@@ -249,8 +253,13 @@ export interface ModelExercise extends ExerciseBase {
 /** A detector: a process consuming the replayed stream, judged against the stream's hidden labels. */
 export interface StreamExercise extends ExerciseBase {
   kind: 'stream';
-  /** once: the stream, consumed to its end; redeliver: then restarted from the middle of every partition (at-least-once). */
-  scenario?: 'once' | 'redeliver';
+  /**
+   * once: the stream, consumed to its end; redeliver: then restarted from the middle of every
+   * partition (at-least-once); crash: killed (SIGKILL) mid-stream and started again; rebalance: two
+   * instances in one group, one killed mid-stream. crash and rebalance first run a clean pass, the
+   * alerts to compare with.
+   */
+  scenario?: 'once' | 'redeliver' | 'crash' | 'rebalance';
   checks: Array<Check<KindContexts['stream']>>;
 }
 

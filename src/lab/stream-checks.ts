@@ -113,3 +113,25 @@ export function expectDeadLetters(): ResultCheck<StreamRunContext> {
     },
   };
 }
+
+/** After the scenario's fault, every alert the detector writes on a clean pass is still written. */
+export function expectNothingLost(): ResultCheck<StreamRunContext> {
+  return {
+    name: 'no alert lost to the fault',
+    on: 'results',
+    async run(ctx) {
+      if (!ctx.unharmedAlertsTable) return fail('this check needs a crash or rebalance scenario: the exercise is wrong');
+      const rows = await ctx.session.queryObjects(
+        `WITH lost AS (SELECT DISTINCT event_id, rule FROM ${ctx.unharmedAlertsTable} WHERE valid EXCEPT SELECT DISTINCT event_id, rule FROM ${ctx.alertsTable} WHERE valid)
+         SELECT l.event_id, l.rule, p.card_id, ${when('p.event_time')} AS at FROM lost l LEFT JOIN (SELECT DISTINCT event_id, card_id, event_time FROM payments) p USING (event_id) ORDER BY p.event_time`,
+      );
+      const clean = Number(await ctx.session.scalar(`SELECT count(*) FROM (SELECT DISTINCT event_id, rule FROM ${ctx.unharmedAlertsTable} WHERE valid)`));
+      if (clean === 0) return fail('it wrote no alert even without a fault, so nothing can be judged: solve the rule first');
+      const what = ctx.incident ? `the grader ${ctx.incident}` : 'the fault';
+      if (rows.length === 0) return pass(`all ${clean} alerts of a clean run written after ${what.replace(/^the grader /, '')}`);
+      return fail(
+        `lost ${rows.length} of ${clean} alerts: ${what}, and these were never written, e.g. ${rows.slice(0, EXAMPLES).map((r) => `${r.event_id} (${r.rule}, card ${r.card_id} at ${r.at})`).join('; ')}`,
+      );
+    },
+  };
+}

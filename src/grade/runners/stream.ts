@@ -1,17 +1,26 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
+import type { StreamExercise, StreamRunContext } from '../../lab/define.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { PAYMENTS_PARTITIONS, paymentsOf, replayPayments } from '../../stream/replay.js';
 import { quoteLiteral } from '../../sql.js';
 import { runEach, SolutionFailure, type ExerciseRunner, type Job, type Solution, type Target } from './runner.js';
 
 /** The process that runs a learner's detector (src/stream/host.ts, compiled). */
 const HOST = path.join(PACKAGE_ROOT, 'dist', 'src', 'stream', 'host.js');
-const PARTITIONS = 3;
-const PRODUCE_BATCH = 2_000;
 /** How long the alerts topic must stay still, once every payment is committed, before the run is over. */
 const QUIET_MS = 1_000;
+
+type StreamExtras = Omit<StreamRunContext, keyof import('../../lab/define.js').RunContext>;
+
+interface Message {
+  value: string;
+  timestamp: number;
+  partition: number;
+  offset: number;
+}
 
 interface RunTopics {
   payments: string;
@@ -20,52 +29,51 @@ interface RunTopics {
   group: string;
 }
 
-/** Replays the dataset's stream into a fresh payments topic, keyed by card, in arrival order. */
-async function replay(kafka: Kafka, target: Target, topic: string): Promise<number> {
-  const { rows } = await target.session.queryJson(
-    `SELECT card_id, json_object('event_id', event_id, 'card_id', card_id, 'account_id', account_id, 'merchant_id', merchant_id, 'merchant_category', merchant_category,
-       'amount', amount::DOUBLE, 'currency', currency, 'country', country, 'device_id', device_id, 'event_time', strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ'))::VARCHAR
-     FROM payments ORDER BY seq`,
-  );
-  const producer = kafka.producer();
-  await producer.connect();
-  try {
-    for (let i = 0; i < rows.length; i += PRODUCE_BATCH) {
-      await producer.send({ topic, acks: -1, messages: rows.slice(i, i + PRODUCE_BATCH).map(([key, value]) => ({ key: String(key), value: String(value) })) });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-  return rows.length;
-}
+/** Once the reader has joined, this long without a message means the topic is read (what is left are transaction markers). */
+const READ_IDLE_MS = 1_500;
 
-/** Everything a topic holds, from the start to its end offsets now. */
-async function readTopic(kafka: Kafka, topic: string): Promise<Array<{ value: string; timestamp: number }>> {
+/**
+ * Everything a topic holds, from the start to its end offsets now. A transactional producer's
+ * commit markers take offsets but are never delivered, so the end is also reached when, joined,
+ * the reader receives nothing for a moment.
+ */
+async function readTopic(kafka: Kafka, topic: string): Promise<Message[]> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
-  const wanted = new Map(ends.map((e) => [e.partition, Number(e.high)]));
-  const out: Array<{ value: string; timestamp: number }> = [];
-  if ([...wanted.values()].every((h) => h === 0)) return out;
-  const consumer = kafka.consumer({ groupId: `lab-reader-${process.pid}-${Date.now()}` });
+  const remaining = new Map(ends.map((e) => [e.partition, Number(e.high)]).filter(([, h]) => h! > 0) as Array<[number, number]>);
+  const out: Message[] = [];
+  if (remaining.size === 0) return out;
+  const consumer = kafka.consumer({ groupId: `lab-reader-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 200 });
   await consumer.connect();
+  let joined = false;
+  let lastActivity = Date.now();
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    joined = true;
+    lastActivity = Date.now();
+  });
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
-      const remaining = new Map(wanted);
-      for (const [p, h] of remaining) if (h === 0) remaining.delete(p);
+      const finish = (err?: unknown) => {
+        clearInterval(idle);
+        if (err) reject(err);
+        else resolve();
+      };
+      const idle = setInterval(() => joined && Date.now() - lastActivity >= READ_IDLE_MS && finish(), 100);
       consumer
         .run({
           eachBatch: async ({ batch }) => {
+            lastActivity = Date.now();
             for (const m of batch.messages) {
-              out.push({ value: m.value?.toString() ?? '', timestamp: Number(m.timestamp) });
+              out.push({ value: m.value?.toString() ?? '', timestamp: Number(m.timestamp), partition: batch.partition, offset: Number(m.offset) });
               if (Number(m.offset) + 1 >= (remaining.get(batch.partition) ?? Infinity)) remaining.delete(batch.partition);
             }
-            if (remaining.size === 0) resolve();
+            if (remaining.size === 0) finish();
           },
         })
-        .catch(reject);
+        .catch(finish);
     });
   } finally {
     await consumer.disconnect();
@@ -112,6 +120,11 @@ class DetectorProcess {
     this.child.on('exit', (code) => (this.exit = code));
   }
 
+  /** A crash as the machine sees it: no shutdown hook runs, nothing is flushed. */
+  kill(): void {
+    if (this.exit === undefined) this.child.kill('SIGKILL');
+  }
+
   async stop(): Promise<void> {
     if (this.exit !== undefined) return;
     this.child.kill('SIGTERM');
@@ -151,7 +164,7 @@ async function untilConsumed(kafka: Kafka, topics: RunTopics, total: number, det
 }
 
 /** Loads a topic's JSON messages into a temp table; a message that is not an object with the fields is kept, marked not valid. */
-async function loadMessages(target: Target, table: string, messages: Array<{ value: string; timestamp: number }>, dir: string): Promise<void> {
+async function loadMessages(target: Target, table: string, messages: Message[], dir: string): Promise<void> {
   const file = path.join(dir, `${table}.ndjson`);
   fs.writeFileSync(
     file,
@@ -164,7 +177,7 @@ async function loadMessages(target: Target, table: string, messages: Array<{ val
         } catch {
           parsed = undefined;
         }
-        const valid = !!parsed && typeof parsed.event_id === 'string' && (table !== 'alerts' || (typeof parsed.rule === 'string' && typeof parsed.score === 'number'));
+        const valid = !!parsed && typeof parsed.event_id === 'string' && (table === 'dead_letters' || (typeof parsed.rule === 'string' && typeof parsed.score === 'number'));
         return JSON.stringify({ event_id: parsed?.event_id ?? null, rule: parsed?.rule ?? null, score: typeof parsed?.score === 'number' ? parsed.score : null, produced_at: timestamp, valid, raw: value.slice(0, 200) });
       })
       .join('\n') + '\n',
@@ -174,9 +187,107 @@ async function loadMessages(target: Target, table: string, messages: Array<{ val
   );
 }
 
-/** One run of the detector on one dataset: fresh topics and feature store, the stream replayed, alerts and dead letters read back. */
-async function runOn(job: Job, target: Target, solution: Solution): Promise<void> {
-  const kafka = (await job.stack.service('stream')).client(`lab-grader-${process.pid}`);
+/** How a run treats the detector: which faults the grader injects while it consumes. */
+type Scenario = NonNullable<StreamExercise['scenario']>;
+
+/** What one pass of the stream through the detector left behind, and what the grader did to it. */
+interface Pass {
+  alerts: Message[];
+  deadLetters: Message[];
+  incident?: string;
+}
+
+/** Waits until a group has no live member, so its offsets may be moved or its partitions taken over. */
+async function untilGroupEmpty(admin: Admin, group: string): Promise<void> {
+  for (let i = 0; i < 80; i++) {
+    const [g] = (await admin.describeGroups([group])).groups;
+    if (!g || g.state === 'Empty' || g.state === 'Dead') return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function committedByPartition(admin: Admin, topics: RunTopics): Promise<Map<number, number>> {
+  try {
+    const [t] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.payments] });
+    return new Map((t?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * The fault of the crash scenario: a SIGKILL at the first sign that offsets were committed past a
+ * payment whose alert is not on the alerts topic (seen twice, 100 ms apart, so a consumer's lag is
+ * not taken for it), or else once the stream so far is committed.
+ */
+async function killAtCommitAhead(kafka: Kafka, admin: Admin, topics: RunTopics, expected: Set<string>, total: number, detector: DetectorProcess, solution: Solution, started: number): Promise<string> {
+  const where = new Map<string, { partition: number; offset: number }>();
+  for (const m of await readTopic(kafka, topics.payments)) {
+    const id = (JSON.parse(m.value) as { event_id: string }).event_id;
+    const seen = where.get(id);
+    if (!seen || m.offset > seen.offset) where.set(id, { partition: m.partition, offset: m.offset });
+  }
+  const written = new Set<string>();
+  const tail = kafka.consumer({ groupId: `lab-tail-${process.pid}-${Date.now()}`, maxWaitTimeInMs: 50 });
+  await tail.connect();
+  await tail.subscribe({ topic: topics.alerts, fromBeginning: true });
+  void tail.run({ eachMessage: async ({ message }) => void written.add(eventIdOf(message.value?.toString() ?? '')) });
+  let suspect: string | undefined;
+  try {
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (detector.exit !== undefined) throw new SolutionFailure(crashMessage(solution, detector.stderr));
+      if (Date.now() - started > solution.timeoutMs) throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: it had not consumed the first half of the stream before the planned kill`, true);
+      const committedNow = await committedByPartition(admin, topics);
+      const behind = [...expected].find((id) => {
+        const at = where.get(id);
+        return at && at.offset < (committedNow.get(at.partition) ?? 0) && !written.has(id);
+      });
+      const done = [...committedNow.values()].reduce((a, b) => a + b, 0);
+      if (behind && behind === suspect) {
+        detector.kill();
+        const at = where.get(behind)!;
+        return `killed it (SIGKILL) when its offsets were committed past payment ${behind} (partition ${at.partition}, offset ${at.offset}) whose alert was not on the alerts topic, at ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} payments committed`;
+      }
+      suspect = behind;
+      if (!behind && done >= total) {
+        detector.kill();
+        return `killed it (SIGKILL) at ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} payments committed`;
+      }
+    }
+  } finally {
+    await tail.disconnect().catch(() => undefined);
+  }
+}
+
+const eventIdOf = (value: string): string => {
+  try {
+    return String((JSON.parse(value) as { event_id?: unknown }).event_id ?? '');
+  } catch {
+    return '';
+  }
+};
+
+/** The rebalance scenario's fault: once both instances hold partitions and the stream so far is committed, one is killed. */
+async function killOneOfTwo(admin: Admin, topics: RunTopics, total: number, first: DetectorProcess, second: DetectorProcess, solution: Solution, started: number): Promise<string> {
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 200));
+    for (const d of [first, second]) if (d.exit !== undefined) throw new SolutionFailure(crashMessage(solution, d.stderr));
+    if (Date.now() - started > solution.timeoutMs) throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: two instances never shared the partitions and consumed the first third of the stream (do both join one consumer group?)`, true);
+    const [group] = (await admin.describeGroups([topics.group])).groups;
+    const members = (group?.members ?? []).filter((m) => m.memberAssignment.length > 0);
+    const done = [...(await committedByPartition(admin, topics)).values()].reduce((a, b) => a + b, 0);
+    if (group?.state === 'Stable' && members.length === 2 && done >= total) {
+      first.kill();
+      return `ran two instances in one group and killed one (SIGKILL) at ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} payments committed; the other took its partitions over`;
+    }
+  }
+}
+
+/** The stream through the detector once, on fresh topics and a flushed feature store, with the scenario's fault. */
+async function runPass(job: Job, target: Target, solution: Solution, scenario: Scenario, expected?: Set<string>): Promise<Pass> {
+  const stream = await job.stack.service('stream');
+  const kafka = stream.client(`lab-grader-${process.pid}`);
   const redis = await job.stack.service('cache');
   const database = target.dataset.hidden ? 2 : 1;
   const store = await redis.client({ database });
@@ -187,47 +298,81 @@ async function runOn(job: Job, target: Target, solution: Solution): Promise<void
   const scratch = path.join(target.dataset.cacheDir, 'runs', run);
   fs.mkdirSync(scratch, { recursive: true });
   target.scratch.push(scratch);
-  let detector: DetectorProcess | undefined;
+  const detectors: DetectorProcess[] = [];
+  const start = () => {
+    const d = new DetectorProcess(solution, env, scratch);
+    detectors.push(d);
+    return d;
+  };
+  const env = {
+    LAB_KAFKA_BROKERS: stream.bootstrapServers,
+    LAB_PAYMENTS_TOPIC: topics.payments,
+    LAB_ALERTS_TOPIC: topics.alerts,
+    LAB_DEAD_LETTER_TOPIC: topics.deadLetters,
+    LAB_GROUP_ID: topics.group,
+    LAB_REDIS_URL: redis.url(database),
+  };
+  let incident: string | undefined;
   try {
     await store.flushDb();
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.payments, numPartitions: PARTITIONS }, { topic: topics.alerts, numPartitions: 1 }, { topic: topics.deadLetters, numPartitions: 1 }] });
-    const total = await replay(kafka, target, topics.payments);
-    const env = {
-      LAB_KAFKA_BROKERS: (await job.stack.service('stream')).bootstrapServers,
-      LAB_PAYMENTS_TOPIC: topics.payments,
-      LAB_ALERTS_TOPIC: topics.alerts,
-      LAB_DEAD_LETTER_TOPIC: topics.deadLetters,
-      LAB_GROUP_ID: topics.group,
-      LAB_REDIS_URL: redis.url(database),
-    };
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.payments, numPartitions: PAYMENTS_PARTITIONS }, { topic: topics.alerts, numPartitions: 1 }, { topic: topics.deadLetters, numPartitions: 1 }] });
+    const rows = await paymentsOf(target.session);
+    const total = rows.length;
+    // A fault lands mid-stream however fast the detector is: the rest of the stream is produced after it.
+    const before = scenario === 'crash' || scenario === 'rebalance' ? Math.floor(total / (scenario === 'crash' ? 2 : 3)) : total;
+    await replayPayments(kafka, topics.payments, rows.slice(0, before));
     const started = Date.now();
-    detector = new DetectorProcess(solution, env, scratch);
-    await untilConsumed(kafka, topics, total, detector, solution, started);
-    if (job.ex.def.kind === 'stream' && job.ex.def.scenario === 'redeliver') {
+    let detector = start();
+    if (scenario === 'crash' && expected) {
+      incident = await killAtCommitAhead(kafka, admin, topics, expected, before, detector, solution, started);
+      await detector.stop();
+      await untilGroupEmpty(admin, topics.group);
+      detector = start();
+    } else if (scenario === 'rebalance') {
+      const second = start();
+      incident = await killOneOfTwo(admin, topics, before, detector, second, solution, started);
+      await detector.stop();
+      detector = second;
+    }
+    await replayPayments(kafka, topics.payments, rows.slice(before));
+    await untilConsumed(kafka, topics, total, detector, solution, Date.now());
+    if (scenario === 'redeliver') {
       // At-least-once: a restart from older offsets delivers the second half of every partition again.
       await detector.stop();
-      // The stopped member leaves its group (or its session times out) before offsets may be moved.
-      for (let i = 0; i < 60; i++) {
-        const [group] = (await admin.describeGroups([topics.group])).groups;
-        if (!group || group.state === 'Empty' || group.state === 'Dead') break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await untilGroupEmpty(admin, topics.group);
       const ends = await admin.fetchTopicOffsets(topics.payments);
       await admin.setOffsets({ groupId: topics.group, topic: topics.payments, partitions: ends.map((e) => ({ partition: e.partition, offset: String(Math.floor(Number(e.high) / 2)) })) });
-      detector = new DetectorProcess(solution, env, scratch);
+      detector = start();
       await untilConsumed(kafka, topics, total, detector, solution, Date.now());
+      incident = 'restarted it from the middle of every partition once it had consumed the stream';
     }
-    await detector.stop();
-    await loadMessages(target, 'alerts', await readTopic(kafka, topics.alerts), scratch);
-    await loadMessages(target, 'dead_letters', await readTopic(kafka, topics.deadLetters), scratch);
+    for (const d of detectors) await d.stop();
+    return { alerts: await readTopic(kafka, topics.alerts), deadLetters: await readTopic(kafka, topics.deadLetters), incident };
   } finally {
-    await detector?.stop();
+    for (const d of detectors) await d.stop();
     await admin.deleteTopics({ topics: [topics.payments, topics.alerts, topics.deadLetters] }).catch(() => undefined);
     await admin.deleteGroups([topics.group]).catch(() => undefined);
     await admin.disconnect();
     await store.flushDb().catch(() => undefined);
     await store.quit().catch(() => undefined);
   }
+}
+
+/**
+ * One dataset: the stream through the detector under the exercise's scenario. A fault scenario
+ * first runs it clean, so "nothing lost" is judged against what this same detector finds unharmed.
+ */
+async function runOn(job: Job, target: Target, solution: Solution): Promise<StreamExtras> {
+  const scenario: Scenario = (job.ex.def.kind === 'stream' && job.ex.def.scenario) || 'once';
+  const dir = path.join(target.dataset.cacheDir, 'runs');
+  const faulty = scenario === 'crash' || scenario === 'rebalance';
+  const clean = faulty ? await runPass(job, target, solution, 'once') : undefined;
+  const expected = clean ? new Set(clean.alerts.map((a) => eventIdOf(a.value)).filter(Boolean)) : undefined;
+  const pass = await runPass(job, target, solution, scenario, expected);
+  await loadMessages(target, 'alerts', pass.alerts, dir);
+  await loadMessages(target, 'dead_letters', pass.deadLetters, dir);
+  if (clean) await loadMessages(target, 'unharmed_alerts', clean.alerts, dir);
+  return { alertsTable: 'alerts', deadLettersTable: 'dead_letters', ...(clean ? { unharmedAlertsTable: 'unharmed_alerts' } : {}), ...(pass.incident ? { incident: pass.incident } : {}) };
 }
 
 export const streamRunner: ExerciseRunner<'stream'> = {
@@ -239,7 +384,8 @@ export const streamRunner: ExerciseRunner<'stream'> = {
   // Judged against the stream's labels: nothing to build.
   prepareReference: async () => undefined,
   async runLearner(job, targets, solution) {
-    const failure = await runEach(targets, (t) => runOn(job, t, solution));
-    return { failure, extras: targets.map(() => ({ alertsTable: 'alerts', deadLettersTable: 'dead_letters' })) };
+    const extras: StreamExtras[] = targets.map(() => ({ alertsTable: 'alerts', deadLettersTable: 'dead_letters' }));
+    const failure = await runEach(targets, async (t) => void (extras[targets.indexOf(t)] = await runOn(job, t, solution)));
+    return { failure, extras };
   },
 };
