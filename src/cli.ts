@@ -180,8 +180,25 @@ program
   .action(action(async (lab: string) => (await import('./commands/drop.js')).dropCommand(context(), lab)));
 
 program
+  .command('stream <lab>')
+  .description('replay the lab\'s payment stream into the Kafka topic payments, keyed by card, showing the rate and each consumer group\'s lag (month5)')
+  .option('--rate <n>', 'payments per second (default: as fast as the broker takes them)')
+  .option('--duration <seconds>', 'stop after this long; the next `lab stream` carries on where it stopped')
+  .option('--from-start', 'empty the topic and replay from the first payment')
+  .addHelpText('after', examples(['lab stream month5', 'lab stream month5 --rate 500 --duration 60', 'lab stream month5 --from-start']) + '\nRun your detector on it in another terminal: `lab detect month5 01`.\n')
+  .action(action(async (lab: string, flags) => (await import('./commands/stream.js')).streamCommand(context(), lab, flags)));
+
+program
+  .command('detect <lab> <exercise>')
+  .description('run your detector by hand on the payments topic (its own process, in consumer group fraud-detector), printing its alerts until Ctrl-C (month5)')
+  .option('--instances <n>', 'run 1–3 instances in the group, to watch the partitions shared among them')
+  .option('--from-start', 'forget the group\'s offsets and the features in Redis first')
+  .addHelpText('after', examples(['lab stream month5 --rate 500 &', 'lab detect month5 01', 'lab detect month5 08 --instances 2']) + '\nOffsets are committed in the group: stop it with Ctrl-C and run it again, and it carries on.\n')
+  .action(action(async (lab: string, exercise: string, flags) => (await import('./commands/detect.js')).detectCommand(context(), lab, exercise, flags)));
+
+program
   .command('logs <lab> [service]')
-  .description('print a service\'s output (docker runtime): all services, or one; -f follows it')
+  .description('print a service\'s output (a container\'s, or a local process\'s log): all services, or one; -f follows it')
   .option('-f, --follow', 'keep printing new lines until Ctrl-C (one service)')
   .option('--tail <lines>', 'how many past lines to show (default 100)')
   .addHelpText('after', examples(['lab logs month1', 'lab logs month1 postgres -f', 'lab logs month5 kafka --tail 20']))

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
 import type { StreamExercise, StreamRunContext } from '../../lab/define.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { isAlive } from '../../pids.js';
 import { PAYMENTS_PARTITIONS, paymentsOf, replayPayments } from '../../stream/replay.js';
 import { quoteLiteral } from '../../sql.js';
 import { runEach, SolutionFailure, type ExerciseRunner, type Job, type Solution, type Target } from './runner.js';
@@ -284,6 +285,18 @@ async function killOneOfTwo(admin: Admin, topics: RunTopics, total: number, firs
   }
 }
 
+/** Topics and groups of grading runs whose `lab` process is gone (killed mid-check): they are removed before a new run. */
+async function removeAbandonedRuns(admin: Admin): Promise<void> {
+  const abandoned = (name: string) => {
+    const pid = /^grade\.\d+-(?:seed|hidden)-(\d+)-/.exec(name)?.[1];
+    return pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid));
+  };
+  const topics = (await admin.listTopics()).filter(abandoned);
+  if (topics.length) await admin.deleteTopics({ topics }).catch(() => undefined);
+  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter(abandoned);
+  if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
+}
+
 /** The stream through the detector once, on fresh topics and a flushed feature store, with the scenario's fault. */
 async function runPass(job: Job, target: Target, solution: Solution, scenario: Scenario, expected?: Set<string>): Promise<Pass> {
   const stream = await job.stack.service('stream');
@@ -315,6 +328,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
   let incident: string | undefined;
   try {
     await store.flushDb();
+    await removeAbandonedRuns(admin);
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.payments, numPartitions: PAYMENTS_PARTITIONS }, { topic: topics.alerts, numPartitions: 1 }, { topic: topics.deadLetters, numPartitions: 1 }] });
     const rows = await paymentsOf(target.session);
     const total = rows.length;

@@ -28,6 +28,11 @@ export class LocalRuntime implements Runtime {
     return SERVICES.filter((m) => m.local && lab.def.roles.includes(m.role)).map((module) => ({ module: module as LocalService['module'], dir: path.join(this.paths.home, lab.name, 'local', 'services', module.name) }));
   }
 
+  /** Each local process's name and log file, for `lab logs`. */
+  logFiles(lab: LoadedLab): Array<{ service: string; file: string }> {
+    return this.processes(lab).map((p) => ({ service: p.module.name, file: logFile(p) }));
+  }
+
   /** Moves every local service of the lab to a free port (a scratch home beside the learner's: `lab dev check`). */
   async useFreePorts(lab: LoadedLab): Promise<void> {
     for (const p of this.processes(lab)) process.env[portVariable(p)] = String(await freePort());

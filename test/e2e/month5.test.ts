@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isAlive } from '../../src/pids.js';
+import { freePort } from '../../src/runtime/local/processes.js';
+import { CLI, lab, scratchDir } from '../helpers.js';
+
+// month5 by hand, as a learner meets it: the stream replayed into Kafka, a detector run on it, the broker's log.
+describe('month5: lab stream, lab detect, lab logs on the local runtime', () => {
+  const cwd = scratchDir('e2e-month5');
+  const env: Record<string, string> = {};
+  const servicePids = () =>
+    ['kafka', 'redis'].map((s) => {
+      try {
+        return (JSON.parse(fs.readFileSync(path.join(cwd, '.lab', 'month5', 'local', 'services', s, 'process.json'), 'utf8')) as { pid: number }).pid;
+      } catch {
+        return undefined;
+      }
+    });
+
+  beforeAll(async () => {
+    env.LAB_LOCAL_KAFKA_PORT = String(await freePort());
+    env.LAB_LOCAL_REDIS_PORT = String(await freePort());
+    const up = await lab(['up', 'month5'], { cwd, env });
+    expect(up.code, up.stderr).toBe(0);
+  }, 180_000);
+
+  afterAll(async () => {
+    await lab(['down', 'month5'], { cwd, env });
+  }, 60_000);
+
+  it('refuses a bad rate in one line', async () => {
+    const r = await lab(['stream', 'month5', '--rate', 'fast'], { cwd, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: --rate must be a positive number, not 'fast'\.\nhint: +e\.g\. --rate 1000/);
+  });
+
+  it('says the topic is empty before anything was streamed', async () => {
+    fs.copyFileSync(path.resolve('labs/month5/exercises/01-velocity/solution/detector.ts'), path.join(cwd, 'workspace', 'month5', '01-velocity', 'detector.ts'));
+    const r = await lab(['detect', 'month5', '01'], { cwd, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('The payments topic is empty: nothing to detect yet.');
+    expect(r.stderr).toContain('lab stream month5');
+  });
+
+  it('replays at a fixed rate for a while, then carries on where it stopped, then says it is all there', async () => {
+    const paced = await lab(['stream', 'month5', '--rate', '2000', '--duration', '1'], { cwd, env });
+    expect(paced.code, paced.stderr).toBe(0);
+    const sent = Number(/✓ ([\d,]+) payments into payments/.exec(paced.stdout)![1]!.replace(/,/g, ''));
+    // Paced: about 2,000 in one second, far from the whole stream.
+    expect(sent).toBeGreaterThan(1_000);
+    expect(sent).toBeLessThan(3_500);
+    expect(paced.stdout).toMatch(/payments left; `lab stream month5` carries on from #/);
+    const rest = await lab(['stream', 'month5'], { cwd, env });
+    expect(rest.code, rest.stderr).toBe(0);
+    expect(rest.stderr).toMatch(new RegExp(`payments from #${sent.toLocaleString('en-US')} into payments \\(3 partitions, keyed by card\\) at full speed`));
+    const again = await lab(['stream', 'month5'], { cwd, env });
+    expect(again.stdout).toMatch(/The whole stream \([\d,]+ payments\) is already in payments\./);
+  }, 120_000);
+
+  it('runs the detector by hand in two instances, shows its alerts, and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [CLI, 'detect', 'month5', 'velocity', '--instances', '2'], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    for (let i = 0; i < 300 && !/alert p-\d+ velocity/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toContain('2 instances of month5/01-velocity/detector.ts in group fraud-detector');
+    expect(stdout).toMatch(/alert p-\d+ velocity score/);
+    expect(stdout).toMatch(/✓ [\d,]+ alerts written by this run \(velocity [\d,]+\)/);
+    expect(code).toBe(0);
+    const status = await lab(['status', 'month5'], { cwd, env });
+    expect(status.stdout).toMatch(/topics: alerts, payments, payments-dlq/);
+    expect(status.stdout).toMatch(/fraud-detector lag/);
+  }, 60_000);
+
+  it('prints the local broker\'s log, and refuses a service it does not run', async () => {
+    const r = await lab(['logs', 'month5', 'kafka', '--tail', '5'], { cwd, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/INFO/);
+    const bad = await lab(['logs', 'month5', 'zookeeper'], { cwd, env });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain("month5 has no service 'zookeeper'.");
+    expect(bad.stderr).toContain('Its services: ');
+  });
+
+  it('lab down leaves nothing running', async () => {
+    const pids = servicePids();
+    expect(pids.every((p) => p !== undefined && isAlive(p))).toBe(true);
+    const down = await lab(['down', 'month5'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(pids.some((p) => isAlive(p!))).toBe(false);
+  }, 60_000);
+});
