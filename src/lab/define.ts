@@ -178,6 +178,8 @@ export interface StreamRunContext extends RunContext {
   deadLettersTable: string;
   /** In a fault scenario: the alerts the same detector wrote on a clean pass (same columns). */
   unharmedAlertsTable?: string;
+  /** Paced: each payment's send time, ms (event_id, produced_at: the same columns). */
+  deliveriesTable?: string;
   /** What the grader did to the detector during the run, for messages ("killed it at …"). */
   incident?: string;
 }
@@ -257,9 +259,12 @@ export interface StreamExercise extends ExerciseBase {
    * once: the stream, consumed to its end; redeliver: then restarted from the middle of every
    * partition (at-least-once); crash: killed (SIGKILL) mid-stream and started again; rebalance: two
    * instances in one group, one killed mid-stream. crash and rebalance first run a clean pass, the
-   * alerts to compare with.
+   * alerts to compare with; paced: the stream sent at `rate` payments/s once the detector has
+   * joined, each payment's send time kept (latency checks).
    */
-  scenario?: 'once' | 'redeliver' | 'crash' | 'rebalance';
+  scenario?: 'once' | 'redeliver' | 'crash' | 'rebalance' | 'paced';
+  /** Payments per second of a paced run (default 2,000). */
+  rate?: number;
   checks: Array<Check<KindContexts['stream']>>;
 }
 

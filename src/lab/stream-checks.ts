@@ -135,3 +135,28 @@ export function expectNothingLost(): ResultCheck<StreamRunContext> {
     },
   };
 }
+
+/**
+ * Paced runs: the delay from a payment's send to its alert on the topic, p99 at most `p99Ms`
+ * (the first alert per payment, measured from its latest delivery before it).
+ */
+export function expectLatency(opts: { p99Ms: number }): ResultCheck<StreamRunContext> {
+  return {
+    name: `alerts within ${opts.p99Ms} ms (p99)`,
+    on: 'results',
+    async run(ctx) {
+      if (!ctx.deliveriesTable) return fail('this check needs a paced scenario: the exercise is wrong');
+      const [row] = await ctx.session.queryObjects(
+        `WITH first_alert AS (SELECT event_id, min(produced_at) AS at FROM ${ctx.alertsTable} WHERE valid GROUP BY event_id),
+              delay AS (SELECT a.event_id, a.at - max(d.produced_at) AS ms FROM first_alert a JOIN ${ctx.deliveriesTable} d ON d.event_id = a.event_id AND d.produced_at <= a.at GROUP BY a.event_id, a.at)
+         SELECT count(*)::INTEGER AS n, quantile_cont(ms, 0.5) AS p50, quantile_cont(ms, 0.99) AS p99, max(ms) AS worst, arg_max(event_id, ms) AS worst_event FROM delay`,
+      );
+      const n = Number(row?.n ?? 0);
+      if (n === 0) return fail('no alert to time: the detector wrote no alert for a payment of the stream');
+      const p50 = Math.round(Number(row!.p50));
+      const p99 = Math.round(Number(row!.p99));
+      const detail = `the grader ${ctx.incident ?? 'paced the stream'}: p50 ${p50} ms over ${n} alerts, the slowest ${row!.worst_event} written ${Math.round(Number(row!.worst))} ms after its payment was sent`;
+      return measured('p99 ms from payment to alert', p99, opts.p99Ms, { lowerIsBetter: true, detail });
+    },
+  };
+}

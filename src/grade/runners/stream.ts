@@ -178,7 +178,7 @@ async function loadMessages(target: Target, table: string, messages: Message[], 
         } catch {
           parsed = undefined;
         }
-        const valid = !!parsed && typeof parsed.event_id === 'string' && (table === 'dead_letters' || (typeof parsed.rule === 'string' && typeof parsed.score === 'number'));
+        const valid = !!parsed && typeof parsed.event_id === 'string' && (table === 'dead_letters' || table === 'deliveries' || (typeof parsed.rule === 'string' && typeof parsed.score === 'number'));
         return JSON.stringify({ event_id: parsed?.event_id ?? null, rule: parsed?.rule ?? null, score: typeof parsed?.score === 'number' ? parsed.score : null, produced_at: timestamp, valid, raw: value.slice(0, 200) });
       })
       .join('\n') + '\n',
@@ -195,7 +195,23 @@ type Scenario = NonNullable<StreamExercise['scenario']>;
 interface Pass {
   alerts: Message[];
   deadLetters: Message[];
+  /** Paced: each payment's send time (its offset is its place in the stream). */
+  deliveries: Message[];
   incident?: string;
+}
+
+/** Payments per second of a paced run, unless the exercise sets its own. */
+const DEFAULT_PACE = 2_000;
+
+/** Waits until the detector's consumer has joined its group and holds partitions. */
+async function untilJoined(admin: Admin, topics: RunTopics, detector: DetectorProcess, solution: Solution, started: number): Promise<void> {
+  for (;;) {
+    if (detector.exit !== undefined) throw new SolutionFailure(crashMessage(solution, detector.stderr));
+    const [g] = (await admin.describeGroups([topics.group])).groups;
+    if (g?.state === 'Stable' && g.members.some((m) => m.memberAssignment.length > 0)) return;
+    if (Date.now() - started > solution.timeoutMs) throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: it never joined consumer group ${topics.group} (does it subscribe with the group id LAB_GROUP_ID gives?)`, true);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Waits until a group has no live member, so its offsets may be moved or its partitions taken over. */
@@ -326,6 +342,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
     LAB_REDIS_URL: redis.url(database),
   };
   let incident: string | undefined;
+  const deliveries: Message[] = [];
   try {
     await store.flushDb();
     await removeAbandonedRuns(admin);
@@ -333,7 +350,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
     const rows = await paymentsOf(target.session);
     const total = rows.length;
     // A fault lands mid-stream however fast the detector is: the rest of the stream is produced after it.
-    const before = scenario === 'crash' || scenario === 'rebalance' ? Math.floor(total / (scenario === 'crash' ? 2 : 3)) : total;
+    const before = scenario === 'crash' || scenario === 'rebalance' ? Math.floor(total / (scenario === 'crash' ? 2 : 3)) : scenario === 'paced' ? 0 : total;
     await replayPayments(kafka, topics.payments, rows.slice(0, before));
     const started = Date.now();
     let detector = start();
@@ -348,7 +365,15 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
       await detector.stop();
       detector = second;
     }
-    await replayPayments(kafka, topics.payments, rows.slice(before));
+    // Paced: the detector has joined before the first payment is sent, so its start-up is not its latency.
+    if (scenario === 'paced') await untilJoined(admin, topics, detector, solution, started);
+    const rate = scenario === 'paced' ? (job.ex.def.kind === 'stream' && job.ex.def.rate) || DEFAULT_PACE : undefined;
+    await replayPayments(kafka, topics.payments, rows.slice(before), {
+      rate,
+      onSent: (first, count, at) => {
+        if (rate) for (let i = before + first; i < before + first + count; i++) deliveries.push({ value: JSON.stringify({ event_id: eventIdOf(rows[i]![1]) }), timestamp: at, partition: -1, offset: i });
+      },
+    });
     await untilConsumed(kafka, topics, total, detector, solution, Date.now());
     if (scenario === 'redeliver') {
       // At-least-once: a restart from older offsets delivers the second half of every partition again.
@@ -361,7 +386,8 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
       incident = 'restarted it from the middle of every partition once it had consumed the stream';
     }
     for (const d of detectors) await d.stop();
-    return { alerts: await readTopic(kafka, topics.alerts), deadLetters: await readTopic(kafka, topics.deadLetters), incident };
+    if (rate) incident = `sent the stream at ${rate.toLocaleString('en-US')} payments/s`;
+    return { alerts: await readTopic(kafka, topics.alerts), deadLetters: await readTopic(kafka, topics.deadLetters), deliveries, incident };
   } finally {
     for (const d of detectors) await d.stop();
     await admin.deleteTopics({ topics: [topics.payments, topics.alerts, topics.deadLetters] }).catch(() => undefined);
@@ -386,7 +412,8 @@ async function runOn(job: Job, target: Target, solution: Solution): Promise<Stre
   await loadMessages(target, 'alerts', pass.alerts, dir);
   await loadMessages(target, 'dead_letters', pass.deadLetters, dir);
   if (clean) await loadMessages(target, 'unharmed_alerts', clean.alerts, dir);
-  return { alertsTable: 'alerts', deadLettersTable: 'dead_letters', ...(clean ? { unharmedAlertsTable: 'unharmed_alerts' } : {}), ...(pass.incident ? { incident: pass.incident } : {}) };
+  if (pass.deliveries.length) await loadMessages(target, 'deliveries', pass.deliveries, dir);
+  return { alertsTable: 'alerts', deadLettersTable: 'dead_letters', ...(clean ? { unharmedAlertsTable: 'unharmed_alerts' } : {}), ...(pass.deliveries.length ? { deliveriesTable: 'deliveries' } : {}), ...(pass.incident ? { incident: pass.incident } : {}) };
 }
 
 export const streamRunner: ExerciseRunner<'stream'> = {

@@ -1,0 +1,14 @@
+import { defineExercise } from '../../../../src/lab/checks.js';
+import { expectDetects, expectLatency, expectWellFormedAlerts } from '../../../../src/lab/stream-checks.js';
+import { REDELIVERY } from '../../traps.js';
+
+export default defineExercise({
+  title: 'latency: at 2,000 payments/s, an alert within 100 ms of its payment (p99)',
+  kind: 'stream',
+  file: 'detector.ts',
+  // The stream is sent at a fixed rate once the detector has joined; each payment's send time is kept.
+  scenario: 'paced',
+  rate: 2_000,
+  traps: [REDELIVERY],
+  checks: [expectWellFormedAlerts(), expectLatency({ p99Ms: 100 }), ...expectDetects('velocity')],
+});
