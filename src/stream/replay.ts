@@ -4,7 +4,6 @@
  * grader and the benchmark share it.
  */
 import type { Kafka, Producer } from 'kafkajs';
-import type { SqlSession } from '../services/duckdb.js';
 
 /** One payment as the topic carries it: the card as key, the JSON payment as value. */
 export type KeyedPayment = [key: string, value: string];
@@ -15,8 +14,13 @@ const FAST_BATCH = 5_000;
 /** How often a paced producer sends what is due. */
 const PACE_TICK_MS = 10;
 
+/** What paymentsOf needs of a dataset's SQL session (DuckDB's). */
+interface QuerySession {
+  queryJson(sql: string): Promise<{ rows: unknown[][] }>;
+}
+
 /** The dataset's stream in arrival order (redeliveries and late payments where they arrived). */
-export async function paymentsOf(session: SqlSession, from = 0): Promise<KeyedPayment[]> {
+export async function paymentsOf(session: QuerySession, from = 0): Promise<KeyedPayment[]> {
   const { rows } = await session.queryJson(
     `SELECT card_id, json_object('event_id', event_id, 'card_id', card_id, 'account_id', account_id, 'merchant_id', merchant_id, 'merchant_category', merchant_category,
        'amount', amount::DOUBLE, 'currency', currency, 'country', country, 'device_id', device_id, 'event_time', strftime(event_time, '%Y-%m-%dT%H:%M:%S.%gZ'))::VARCHAR
