@@ -232,7 +232,8 @@ dev
   .command('check [lab]')
   .description('check a lab (or all) as its author: valid as data, every template fails and every reference passes on both seeds, and a reference in another dialect (Trino) gives the same rows where the stack runs it')
   .option('--scales <list>', 'the scales every declared trap must occur at (default small,medium,large)')
-  .addHelpText('after', examples(['lab dev check', 'lab dev check month1', 'lab dev check month4 --scales small,medium', 'lab up month4 --runtime docker && lab dev check month4   # also compares the Trino references']) + '\nIt seeds seed 42 (small) in a scratch home and writes templates and solutions there: your\nworkspace and data are not touched. Each exercise\'s traps (the cases its statement warns about)\nmust occur on that seed at every scale and on the hidden seed. Exit code 0 only when nothing is wrong.\n')
+  .option('--exercise <list>', 'only these exercises, by number or id (e.g. 08 or 08-rebalance,09): their traps, templates and solutions')
+  .addHelpText('after', examples(['lab dev check', 'lab dev check month1', 'lab dev check month4 --scales small,medium', 'lab dev check month5 --exercise 08 --scales small', 'lab up month4 --runtime docker && lab dev check month4   # also compares the Trino references']) + '\nIt seeds seed 42 (small) in a scratch home and writes templates and solutions there: your\nworkspace and data are not touched. Each exercise\'s traps (the cases its statement warns about)\nmust occur on that seed at every scale and on the hidden seed. Exit code 0 only when nothing is wrong.\n')
   .action(action(async (lab: string | undefined, flags) => (await import('./commands/dev.js')).devCheckCommand(context(), lab, flags)));
 
 await program.parseAsync(process.argv);

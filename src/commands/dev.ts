@@ -17,9 +17,10 @@ import { attachStack, DEFAULT_SEED, type CommandContext } from './context.js';
  * every reference passes on both seeds, and a reference in another engine's dialect gives the same
  * rows where a stack runs that engine. It works in a scratch home: the learner's files are not touched.
  */
-export async function devCheckCommand(ctx: CommandContext, labName: string | undefined, flags: { scales?: string } = {}): Promise<number> {
+export async function devCheckCommand(ctx: CommandContext, labName: string | undefined, flags: { scales?: string; exercise?: string } = {}): Promise<number> {
   const scales = parseScales(flags.scales);
-  const labs = labName ? [await loadLab(labName)] : await Promise.all(listLabNames().map((n) => loadLab(n)));
+  if (flags.exercise && !labName) throw new LabError('--exercise needs a lab.', 'Name the lab too, e.g. lab dev check month5 --exercise 08.');
+  const labs = labName ? [onlyExercises(await loadLab(labName), flags.exercise)] : await Promise.all(listLabNames().map((n) => loadLab(n)));
   // The scratch homes reuse the learner's venvs: creating one takes a minute.
   process.env.LAB_VENVS ??= path.join(ctx.paths.home, 'venvs');
   process.env.LAB_DOWNLOADS ??= path.join(ctx.paths.home, 'downloads');
@@ -30,6 +31,15 @@ export async function devCheckCommand(ctx: CommandContext, labName: string | und
     ctx.output.result(findings.length ? pc.red(`✗ ${lab.name}: ${findings.length} problem${findings.length === 1 ? '' : 's'}`) : pc.green(`✓ ${lab.name}: valid, every template fails, every reference passes`));
   }
   return problems ? 1 : 0;
+}
+
+/** The lab with only the named exercises (by number or id), for an author iterating on one of them. */
+function onlyExercises(lab: LoadedLab, list: string | undefined): LoadedLab {
+  if (!list) return lab;
+  const wanted = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = wanted.filter((w) => !lab.exercises.some((ex) => ex.id === w || ex.id.startsWith(`${w}-`)));
+  if (unknown.length || !wanted.length) throw new LabError(`${lab.name} has no exercise '${unknown[0] ?? list}'.`, `Its exercises: ${lab.exercises.map((ex) => ex.id).join(', ')}.`);
+  return { ...lab, exercises: lab.exercises.filter((ex) => wanted.some((w) => ex.id === w || ex.id.startsWith(`${w}-`))) };
 }
 
 function parseScales(value: string | undefined): Scale[] {

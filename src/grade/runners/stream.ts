@@ -82,20 +82,6 @@ async function readTopic(kafka: Kafka, topic: string): Promise<Message[]> {
   return out;
 }
 
-async function committed(kafka: Kafka, topics: RunTopics): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.payments] });
-    return offsets.flatMap((t) => t.partitions).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } catch {
-    // The group's coordinator is still being chosen (a new group): nothing committed yet.
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
-}
-
 /** The first line of a crash that points into the learner's file, as `detector.ts:12`. */
 function crashMessage(solution: Solution, stderr: string): string {
   const syntax = /\x1e(\{.*\})/.exec(stderr);
@@ -136,13 +122,13 @@ class DetectorProcess {
 }
 
 /** Waits until the detector has committed every payment and its alerts are still; a crash or the time limit ends the run. */
-async function untilConsumed(kafka: Kafka, topics: RunTopics, total: number, detector: DetectorProcess, solution: Solution, started: number): Promise<void> {
+async function untilConsumed(admin: Admin, topics: RunTopics, total: number, detector: DetectorProcess, solution: Solution, started: number): Promise<void> {
   let quietSince = 0;
   let lastAlerts = -1;
   for (;;) {
     await new Promise((r) => setTimeout(r, 200));
     if (detector.exit !== undefined) throw new SolutionFailure(crashMessage(solution, detector.stderr));
-    const done = await committed(kafka, topics);
+    const done = await committedTotal(admin, topics);
     if (Date.now() - started > solution.timeoutMs) {
       await detector.stop();
       throw new SolutionFailure(
@@ -153,10 +139,7 @@ async function untilConsumed(kafka: Kafka, topics: RunTopics, total: number, det
       );
     }
     if (done < total) continue;
-    const admin = kafka.admin();
-    await admin.connect();
     const alerts = (await admin.fetchTopicOffsets(topics.alerts)).reduce((s, o) => s + Number(o.high), 0);
-    await admin.disconnect();
     if (alerts !== lastAlerts) {
       lastAlerts = alerts;
       quietSince = Date.now();
@@ -203,13 +186,16 @@ interface Pass {
 /** Payments per second of a paced run, unless the exercise sets its own. */
 const DEFAULT_PACE = 2_000;
 
-/** Waits until the detector's consumer has joined its group and holds partitions. */
-async function untilJoined(admin: Admin, topics: RunTopics, detector: DetectorProcess, solution: Solution, started: number): Promise<void> {
+/** Waits until the detectors' consumers have joined their group and each holds partitions. */
+async function untilJoined(admin: Admin, topics: RunTopics, detectors: DetectorProcess[], solution: Solution, started: number): Promise<void> {
   for (;;) {
-    if (detector.exit !== undefined) throw new SolutionFailure(crashMessage(solution, detector.stderr));
+    for (const d of detectors) if (d.exit !== undefined) throw new SolutionFailure(crashMessage(solution, d.stderr));
     const [g] = (await admin.describeGroups([topics.group])).groups;
-    if (g?.state === 'Stable' && g.members.some((m) => m.memberAssignment.length > 0)) return;
-    if (Date.now() - started > solution.timeoutMs) throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: it never joined consumer group ${topics.group} (does it subscribe with the group id LAB_GROUP_ID gives?)`, true);
+    if (g?.state === 'Stable' && g.members.filter((m) => m.memberAssignment.length > 0).length >= detectors.length) return;
+    if (Date.now() - started > solution.timeoutMs) {
+      const what = detectors.length > 1 ? `${detectors.length} instances never shared the partitions of consumer group ${topics.group} (do both join the group LAB_GROUP_ID gives?)` : `it never joined consumer group ${topics.group} (does it subscribe with the group id LAB_GROUP_ID gives?)`;
+      throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: ${what}`, true);
+    }
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -223,6 +209,7 @@ async function untilGroupEmpty(admin: Admin, group: string): Promise<void> {
   }
 }
 
+/** The group's committed offset per partition of the payments topic; none while a new group's coordinator is being chosen. */
 async function committedByPartition(admin: Admin, topics: RunTopics): Promise<Map<number, number>> {
   try {
     const [t] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.payments] });
@@ -231,6 +218,8 @@ async function committedByPartition(admin: Admin, topics: RunTopics): Promise<Ma
     return new Map();
   }
 }
+
+const committedTotal = async (admin: Admin, topics: RunTopics): Promise<number> => [...(await committedByPartition(admin, topics)).values()].reduce((a, b) => a + b, 0);
 
 /**
  * The fault of the crash scenario: a SIGKILL at the first sign that offsets were committed past a
@@ -285,16 +274,17 @@ const eventIdOf = (value: string): string => {
   }
 };
 
-/** The rebalance scenario's fault: once both instances hold partitions and the stream so far is committed, one is killed. */
+/**
+ * The rebalance scenario's fault: both instances joined before the first payment, so each holds
+ * state only for its own partitions; once the stream so far is committed, one is killed.
+ */
 async function killOneOfTwo(admin: Admin, topics: RunTopics, total: number, first: DetectorProcess, second: DetectorProcess, solution: Solution, started: number): Promise<string> {
   for (;;) {
     await new Promise((r) => setTimeout(r, 200));
     for (const d of [first, second]) if (d.exit !== undefined) throw new SolutionFailure(crashMessage(solution, d.stderr));
-    if (Date.now() - started > solution.timeoutMs) throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: two instances never shared the partitions and consumed the first third of the stream (do both join one consumer group?)`, true);
-    const [group] = (await admin.describeGroups([topics.group])).groups;
-    const members = (group?.members ?? []).filter((m) => m.memberAssignment.length > 0);
-    const done = [...(await committedByPartition(admin, topics)).values()].reduce((a, b) => a + b, 0);
-    if (group?.state === 'Stable' && members.length === 2 && done >= total) {
+    if (Date.now() - started > solution.timeoutMs) throw new SolutionFailure(`${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: two instances in one group never consumed the first third of the stream`, true);
+    const done = await committedTotal(admin, topics);
+    if (done >= total) {
       first.kill();
       return `ran two instances in one group and killed one (SIGKILL) at ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} payments committed; the other took its partitions over`;
     }
@@ -351,7 +341,8 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
     const total = rows.length;
     // A fault lands mid-stream however fast the detector is: the rest of the stream is produced after it.
     const before = scenario === 'crash' || scenario === 'rebalance' ? Math.floor(total / (scenario === 'crash' ? 2 : 3)) : scenario === 'paced' ? 0 : total;
-    await replayPayments(kafka, topics.payments, rows.slice(0, before));
+    // Rebalance: both instances join before the first payment, or one of them could see it all.
+    if (scenario !== 'rebalance') await replayPayments(kafka, topics.payments, rows.slice(0, before));
     const started = Date.now();
     let detector = start();
     if (scenario === 'crash' && expected) {
@@ -361,12 +352,14 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
       detector = start();
     } else if (scenario === 'rebalance') {
       const second = start();
+      await untilJoined(admin, topics, [detector, second], solution, started);
+      await replayPayments(kafka, topics.payments, rows.slice(0, before));
       incident = await killOneOfTwo(admin, topics, before, detector, second, solution, started);
       await detector.stop();
       detector = second;
     }
     // Paced: the detector has joined before the first payment is sent, so its start-up is not its latency.
-    if (scenario === 'paced') await untilJoined(admin, topics, detector, solution, started);
+    if (scenario === 'paced') await untilJoined(admin, topics, [detector], solution, started);
     const rate = scenario === 'paced' ? (job.ex.def.kind === 'stream' && job.ex.def.rate) || DEFAULT_PACE : undefined;
     await replayPayments(kafka, topics.payments, rows.slice(before), {
       rate,
@@ -374,7 +367,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
         if (rate) for (let i = before + first; i < before + first + count; i++) deliveries.push({ value: JSON.stringify({ event_id: eventIdOf(rows[i]![1]) }), timestamp: at, partition: -1, offset: i });
       },
     });
-    await untilConsumed(kafka, topics, total, detector, solution, Date.now());
+    await untilConsumed(admin, topics, total, detector, solution, Date.now());
     if (scenario === 'redeliver') {
       // At-least-once: a restart from older offsets delivers the second half of every partition again.
       await detector.stop();
@@ -382,7 +375,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
       const ends = await admin.fetchTopicOffsets(topics.payments);
       await admin.setOffsets({ groupId: topics.group, topic: topics.payments, partitions: ends.map((e) => ({ partition: e.partition, offset: String(Math.floor(Number(e.high) / 2)) })) });
       detector = start();
-      await untilConsumed(kafka, topics, total, detector, solution, Date.now());
+      await untilConsumed(admin, topics, total, detector, solution, Date.now());
       incident = 'restarted it from the middle of every partition once it had consumed the stream';
     }
     for (const d of detectors) await d.stop();
