@@ -19,9 +19,12 @@ export default defineLab({
   name: 'month5',
   title: 'Real-time fraud detection: Kafka and a Redis feature store',
   summary: 'A card-payment stream on a real Kafka broker; detectors that keep per-card state in Redis, judged by precision and recall against hidden labels.',
-  roles: ['sql', 'stream', 'cache'],
+  roles: ['sql', 'python', 'stream', 'cache'],
   sqlEngine: { local: 'DuckDB', docker: 'DuckDB' },
-  needs: { jdk: true, memoryGiB: 2 },
+  needs: { python: true, jdk: true, memoryGiB: 3 },
+  // Exercise 10 runs on Spark Structured Streaming: pyspark, and its Kafka source from Maven Central.
+  pythonRequirements: 'requirements.txt',
+  sparkJars: 'spark-kafka.pom.xml',
   // `labels` and `planted` are the grader's: what a detector should find, and where the traps are.
   tables: ['payments'],
   datasetVersion: (seed, scale) => crypto.createHash('sha256').update(fs.readFileSync(GENERATOR)).update(`${seed}/${scale}`).digest('hex').slice(0, 16),

@@ -4,13 +4,12 @@ import path from 'node:path';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
 import { findExercise, loadLab } from '../lab/load.js';
-import { PACKAGE_ROOT } from '../paths.js';
+import { detectorCommand, isPythonDetector, sparkDetectorEnv } from '../stream/detector-command.js';
 import { learnerFile, workspaceRelative } from '../workspace/workspace.js';
 import { formatCount } from '../ui/output.js';
 import { attachStack, type CommandContext } from './context.js';
 import { PAYMENTS_TOPIC } from './stream.js';
 
-const HOST = path.join(PACKAGE_ROOT, 'dist', 'src', 'stream', 'host.js');
 export const ALERTS_TOPIC = 'alerts';
 export const DEAD_LETTER_TOPIC = 'payments-dlq';
 /** The group `lab detect` runs in: its offsets survive a restart, so a second run carries on. */
@@ -34,41 +33,50 @@ export async function detectCommand(ctx: CommandContext, labName: string, exerci
   const ex = findExercise(lab, exerciseQuery);
   if (ex.def.kind !== 'stream') throw new LabError(`${ex.id} is not a detector: \`lab detect\` runs month5's stream exercises.`, `Grade it with \`lab check ${lab.name} ${ex.id}\`.`);
   const file = learnerFile(ctx.paths, lab, ex);
+  const checkpointed = ex.def.progress === 'checkpoint';
+  if (checkpointed && instances > 1) throw new LabError('A Spark job is one query: --instances is for detectors in a consumer group.', 'Spark spreads the partitions over its own tasks; run it once.');
   if (!fs.existsSync(file)) throw new LabError(`No file ${workspaceRelative(lab, ex)}.`, `\`lab up ${lab.name}\` puts the templates back where they are missing; \`lab restore ${lab.name} ${ex.id}\` brings back a saved copy.`);
   const { stack } = await attachStack(ctx, lab, `lab detect ${lab.name}`);
   const broker = await stack.service('stream');
   const redis = await stack.service('cache');
   const kafka = broker.client('lab-detect');
+  // On a shared cluster, the topics and the group are inside the learner's prefix.
+  const [payments, alerts, deadLetters, group] = [PAYMENTS_TOPIC, ALERTS_TOPIC, DEAD_LETTER_TOPIC, DETECTOR_GROUP].map((n) => broker.name(n)) as [string, string, string, string];
   const admin = kafka.admin();
   await admin.connect();
   const topics = await admin.listTopics();
-  if (!topics.includes(PAYMENTS_TOPIC)) {
+  if (!topics.includes(payments)) {
     await admin.disconnect();
     throw new LabError(`The ${PAYMENTS_TOPIC} topic is empty: nothing to detect yet.`, `Fill it first: \`lab stream ${lab.name}\` (in another terminal, \`--rate 500\` to watch it live).`);
   }
+  // A Spark job's offsets are its checkpoint, kept per exercise like a consumer group's.
+  const checkpoint = path.join(ctx.paths.home, 'detect', `${lab.name}-${ex.id}-checkpoint`);
   if (flags.fromStart) {
-    await admin.deleteGroups([DETECTOR_GROUP]).catch(() => undefined);
-    const store = await redis.client({ database: 0 });
+    fs.rmSync(checkpoint, { recursive: true, force: true });
+    await admin.deleteGroups([group]).catch(() => undefined);
+    const store = await redis.client({ database: redis.database('detect') });
     await store.flushDb();
     await store.quit();
   }
-  await admin.createTopics({ topics: [{ topic: ALERTS_TOPIC, numPartitions: 1 }, { topic: DEAD_LETTER_TOPIC, numPartitions: 1 }] }).catch(() => undefined);
+  await admin.createTopics({ topics: [{ topic: alerts, numPartitions: 1 }, { topic: deadLetters, numPartitions: 1 }] }).catch(() => undefined);
   await admin.disconnect();
 
+  const python = isPythonDetector(file) ? await stack.service('python') : undefined;
   const env = {
     ...process.env,
+    ...(checkpointed && python ? sparkDetectorEnv(checkpoint, python.sparkJars) : {}),
     LAB_KAFKA_BROKERS: broker.bootstrapServers,
-    LAB_PAYMENTS_TOPIC: PAYMENTS_TOPIC,
-    LAB_ALERTS_TOPIC: ALERTS_TOPIC,
-    LAB_DEAD_LETTER_TOPIC: DEAD_LETTER_TOPIC,
-    LAB_GROUP_ID: DETECTOR_GROUP,
-    LAB_REDIS_URL: redis.url(0),
+    LAB_PAYMENTS_TOPIC: payments,
+    LAB_ALERTS_TOPIC: alerts,
+    LAB_DEAD_LETTER_TOPIC: deadLetters,
+    LAB_GROUP_ID: group,
+    LAB_REDIS_URL: redis.url(redis.database('detect')),
   };
-  const buildDir = path.join(ctx.paths.home, 'detect-build');
+  const run = detectorCommand(file, path.join(ctx.paths.home, 'detect-build'), python?.python);
   const children: ChildProcess[] = [];
   const exited: Array<number | null> = [];
   for (let i = 0; i < instances; i++) {
-    const child = spawn(process.execPath, ['--enable-source-maps', HOST, file, buildDir], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(run.command, run.args, { env, stdio: ['ignore', 'pipe', 'pipe'], detached: run.group });
     const tag = instances > 1 ? pc.dim(`[${i + 1}] `) : '';
     child.stdout!.on('data', (c: Buffer) => process.stdout.write(c.toString().replace(/^(?=.)/gm, tag)));
     child.stderr!.on('data', (c: Buffer) => process.stderr.write(c.toString().replace(/^(?=.)/gm, tag)));
@@ -76,13 +84,13 @@ export async function detectCommand(ctx: CommandContext, labName: string, exerci
     children.push(child);
   }
   ctx.output.info(
-    `${pc.bold(`lab detect ${lab.name} ${ex.id}`)} · ${instances} instance${instances > 1 ? 's' : ''} of ${workspaceRelative(lab, ex)} in group ${DETECTOR_GROUP}, reading ${PAYMENTS_TOPIC}, writing ${ALERTS_TOPIC} · Ctrl-C stops`,
+    `${pc.bold(`lab detect ${lab.name} ${ex.id}`)} · ${instances} instance${instances > 1 ? 's' : ''} of ${workspaceRelative(lab, ex)} ${checkpointed ? `checkpointed in ${path.relative(process.cwd(), checkpoint)}` : `in group ${group}`}, reading ${payments}, writing ${alerts} · Ctrl-C stops`,
   );
 
   // A reader of the alerts topic from its current end: what this run writes.
   const tail = kafka.consumer({ groupId: `lab-detect-tail-${process.pid}`, maxWaitTimeInMs: 100 });
   await tail.connect();
-  await tail.subscribe({ topic: ALERTS_TOPIC, fromBeginning: false });
+  await tail.subscribe({ topic: alerts, fromBeginning: false });
   const byRule = new Map<string, number>();
   let seen = 0;
   void tail.run({
@@ -102,7 +110,16 @@ export async function detectCommand(ctx: CommandContext, labName: string, exerci
   });
 
   const stopAll = () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    for (const c of children) {
+      if (c.exitCode !== null) continue;
+      // A Spark job's JVM is in the script's process group: it stops with it.
+      try {
+        if (run.group && c.pid) process.kill(-c.pid, 'SIGTERM');
+        else c.kill('SIGTERM');
+      } catch {
+        // it has just exited
+      }
+    }
   };
   process.once('SIGINT', stopAll);
   await new Promise<void>((resolve) => {

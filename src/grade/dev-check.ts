@@ -40,18 +40,26 @@ export function validateLab(lab: LoadedLab): Finding[] {
 
 const failedChecks = (r: ExerciseResult) => r.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.message.split('\n')[0]}`);
 
+/** A solution that should fail: graded on the first dataset, and on the others only if it passed there (one failure is enough). */
+async function gradeUntilFailing(stack: StartedStack, paths: LabPaths, ex: LoadedExercise): Promise<ExerciseResult> {
+  const [first, ...rest] = stack.datasets;
+  const graded = await gradeExercise(stack, paths, ex, { fresh: true, datasets: [first!] });
+  if (!graded.passed || rest.length === 0) return graded;
+  return gradeExercise(stack, paths, ex, { fresh: true, datasets: rest });
+}
+
 /** Like rustlings' `dev check`: the template and every planted wrong solution fail, and the reference passes, on both seeds. Writes into `paths`' workspace. */
 export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: LoadedExercise): Promise<Finding[]> {
   const findings: Finding[] = [];
   const file = learnerFile(paths, stack.lab, ex);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.copyFileSync(ex.templateFile, file);
-  const template = await gradeExercise(stack, paths, ex, { fresh: true });
+  const template = await gradeUntilFailing(stack, paths, ex);
   if (template.passed) findings.push({ exercise: ex.id, problem: 'the template passes: a learner who does nothing would be told they are done' });
   if (template.checks.some((c) => !c.passed && !c.message.trim())) findings.push({ exercise: ex.id, problem: 'a check fails the template with no message' });
   for (const wrong of ex.wrongFiles) {
     fs.copyFileSync(wrong, file);
-    const graded = await gradeExercise(stack, paths, ex, { fresh: true });
+    const graded = await gradeUntilFailing(stack, paths, ex);
     const mistake = fs.readFileSync(wrong, 'utf8').split('\n')[0]!.replace(/^(--|#|\/\/)\s*/, '');
     if (graded.passed) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} passes (${mistake}): the data or the checks let it through` });
     else if (!graded.checks.some((c) => c.status === 'fail')) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} does not run: ${failedChecks(graded).join('; ')}` });

@@ -77,6 +77,11 @@ export interface LabDefinition {
   /** Pinned Python requirements file (relative to the lab folder), when the lab has Python exercises. */
   pythonRequirements?: string;
   /**
+   * A pom (relative to the lab folder) whose runtime dependencies the lab's Spark jobs need on their
+   * classpath, e.g. Structured Streaming's Kafka source: fetched once from Maven Central on `up`.
+   */
+  sparkJars?: string;
+  /**
    * SQL every session on a dataset runs first, given the dataset's folder: e.g. views over the
    * files of a lake (`bronze`, `silver`, `gold`), which live outside the database file.
    */
@@ -182,6 +187,10 @@ export interface StreamRunContext extends RunContext {
   deliveriesTable?: string;
   /** What the grader did to the detector during the run, for messages ("killed it at …"). */
   incident?: string;
+  /** A checkpointed job (Spark): the event-time watermark its last batch left, ms; 0 when it sets none. */
+  watermarkMs?: number;
+  /** The newest event time of the stream it was sent, ms (to judge the watermark by). */
+  newestEventMs?: number;
 }
 export type ExerciseKind = keyof KindContexts;
 
@@ -265,6 +274,11 @@ export interface StreamExercise extends ExerciseBase {
   scenario?: 'once' | 'redeliver' | 'crash' | 'rebalance' | 'paced';
   /** Payments per second of a paced run (default 2,000). */
   rate?: number;
+  /**
+   * How the grader sees what the detector has consumed: the offsets its consumer group committed
+   * (the default), or the batches a Spark job committed to its checkpoint (LAB_CHECKPOINT_DIR).
+   */
+  progress?: 'group' | 'checkpoint';
   checks: Array<Check<KindContexts['stream']>>;
 }
 

@@ -160,3 +160,24 @@ export function expectLatency(opts: { p99Ms: number }): ResultCheck<StreamRunCon
     },
   };
 }
+
+/**
+ * A checkpointed job (Spark): its event-time watermark trails the newest event by at least the
+ * allowed lateness (a late payment still counts) and by at most `atMostMs` (state is let go).
+ */
+export function expectWatermark(opts: { atLeastMs: number; atMostMs: number }): ResultCheck<StreamRunContext> {
+  const s = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+  return {
+    name: `the watermark trails the newest event by ${s(opts.atLeastMs)} to ${s(opts.atMostMs)}`,
+    on: 'results',
+    async run(ctx) {
+      if (ctx.watermarkMs === undefined || ctx.newestEventMs === undefined) return fail('this check needs a checkpointed (Spark) detector: the exercise is wrong');
+      if (ctx.watermarkMs <= 0) return fail('the job has no event-time watermark (withWatermark on event_time): Spark cannot tell when a window is complete, and keeps every window and every event id in its state forever');
+      const lag = ctx.newestEventMs - ctx.watermarkMs;
+      if (lag < 0) return fail(`the watermark is ${s(-lag)} past the newest payment's event time: it is set on another column than event_time (a broker's or a wall clock's time), so it says nothing about how late a payment is`);
+      if (lag < opts.atLeastMs) return fail(`the watermark trails the newest event by ${s(lag)}, less than the allowed lateness of ${s(opts.atLeastMs)}: a payment ${s(lag)}–${s(opts.atLeastMs)} late is dropped from its windows, though it must still count`);
+      if (lag > opts.atMostMs) return fail(`the watermark trails the newest event by ${s(lag)}: state is kept longer than the ${s(opts.atLeastMs)} of allowed lateness needs (at most ${s(opts.atMostMs)})`);
+      return pass(`the watermark trails the newest event by ${s(lag)}`);
+    },
+  };
+}

@@ -2,15 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Admin, Kafka } from 'kafkajs';
+import type { StartedKafka } from '../../services/kafka.js';
 import type { StreamExercise, StreamRunContext } from '../../lab/define.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import { isAlive } from '../../pids.js';
+import { DETECTOR_HOST, detectorCommand, isPythonDetector, sparkDetectorEnv, type DetectorCommand } from '../../stream/detector-command.js';
 import { PAYMENTS_PARTITIONS, paymentsOf, replayPayments } from '../../stream/replay.js';
 import { quoteLiteral } from '../../sql.js';
 import { runEach, SolutionFailure, type ExerciseRunner, type Job, type Solution, type Target } from './runner.js';
 
-/** The process that runs a learner's detector (src/stream/host.ts, compiled). */
-const HOST = path.join(PACKAGE_ROOT, 'dist', 'src', 'stream', 'host.js');
 /** How long the alerts topic must stay still, once every payment is committed, before the run is over. */
 const QUIET_MS = 1_000;
 
@@ -28,6 +28,8 @@ interface RunTopics {
   alerts: string;
   deadLetters: string;
   group: string;
+  /** A checkpointed job's folder: its committed batches, not a consumer group, say what it consumed. */
+  checkpoint?: string;
 }
 
 /** Once the reader has joined, this long without a message means the topic is read (what is left are transaction markers). */
@@ -82,12 +84,19 @@ async function readTopic(kafka: Kafka, topic: string): Promise<Message[]> {
   return out;
 }
 
-/** The first line of a crash that points into the learner's file, as `detector.ts:12`. */
+/** The first line of a crash that points into the learner's file, as `detector.ts:12` (or a Python traceback's `detector.py:12`). */
 function crashMessage(solution: Solution, stderr: string): string {
   const syntax = /\x1e(\{.*\})/.exec(stderr);
   if (syntax) return `${solution.rel}: SyntaxError: ${(JSON.parse(syntax[1]!) as { syntaxError: string }).syntaxError.replace(/^[^:]+:/, '').trim()}`;
   const lines = stderr.trim().split('\n');
   const base = path.basename(solution.file);
+  if (lines.some((l) => l.startsWith('Traceback (most recent call last)'))) {
+    const frames = lines.filter((l) => /^\s*File "/.test(l) && (l.includes(solution.file) || l.includes(`/${base}"`)));
+    const line = frames.length ? /line (\d+)/.exec(frames[frames.length - 1]!)?.[1] : undefined;
+    // The exception is the last unindented line; Spark's own JVM trace follows it, indented.
+    const error = [...lines].reverse().find((l) => /^[\w.]*(Error|Exception)\b/.test(l)) ?? lines[lines.length - 1]!;
+    return `${solution.rel}${line ? `:${line}` : ''}: ${error.trim().replace(/^pyspark\.errors\.exceptions\.captured\./, '').split('\n')[0]!.slice(0, 400)}`;
+  }
   const frame = lines.find((l) => l.includes(solution.file) || l.includes(`/${base}:`));
   const line = frame ? /:(\d+):\d+\)?\s*$/.exec(frame)?.[1] : undefined;
   const error = lines.find((l) => /^\w*(Error|Exception)\b|^Error:/.test(l.trim())) ?? lines[0] ?? 'it exited';
@@ -99,25 +108,40 @@ class DetectorProcess {
   stderr = '';
   stdout = '';
   exit?: number | null;
+  private readonly group: boolean;
 
-  constructor(solution: Solution, env: Record<string, string>, buildDir: string) {
-    this.child = spawn(process.execPath, ['--enable-source-maps', HOST, solution.file, buildDir], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(run: DetectorCommand, env: Record<string, string>, cwd: string) {
+    this.group = run.group;
+    this.child = spawn(run.command, run.args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: run.group });
     this.child.stdout!.on('data', (c: Buffer) => (this.stdout = (this.stdout + c.toString()).slice(-20_000)));
     this.child.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-20_000)));
     this.child.on('exit', (code) => (this.exit = code));
   }
 
+  private signal(sig: NodeJS.Signals): void {
+    try {
+      if (this.group && this.child.pid) process.kill(-this.child.pid, sig);
+      else this.child.kill(sig);
+    } catch {
+      // already gone
+    }
+  }
+
   /** A crash as the machine sees it: no shutdown hook runs, nothing is flushed. */
   kill(): void {
-    if (this.exit === undefined) this.child.kill('SIGKILL');
+    if (this.exit === undefined) this.signal('SIGKILL');
+    // A Spark job's JVM is in the group: it must not outlive the script.
+    else if (this.group) this.signal('SIGKILL');
   }
 
   async stop(): Promise<void> {
-    if (this.exit !== undefined) return;
-    this.child.kill('SIGTERM');
-    for (let i = 0; i < 30 && this.exit === undefined; i++) await new Promise((r) => setTimeout(r, 100));
-    if (this.exit === undefined) this.child.kill('SIGKILL');
-    for (let i = 0; i < 20 && this.exit === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    if (this.exit === undefined) {
+      this.signal('SIGTERM');
+      for (let i = 0; i < 30 && this.exit === undefined; i++) await new Promise((r) => setTimeout(r, 100));
+      if (this.exit === undefined) this.signal('SIGKILL');
+      for (let i = 0; i < 20 && this.exit === undefined; i++) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (this.group) this.signal('SIGKILL');
   }
 }
 
@@ -133,7 +157,9 @@ async function untilConsumed(admin: Admin, topics: RunTopics, total: number, det
       await detector.stop();
       throw new SolutionFailure(
         done === 0
-          ? `${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: it committed no offset of ${topics.payments} (does it consume, in its consumer group, and commit what it processed?)`
+          ? topics.checkpoint
+            ? `${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: its checkpoint holds no committed batch of ${topics.payments} (does the query read LAB_PAYMENTS_TOPIC and write with checkpointLocation LAB_CHECKPOINT_DIR?)`
+            : `${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: it committed no offset of ${topics.payments} (does it consume, in its consumer group, and commit what it processed?)`
           : `${solution.rel}: stopped after ${solution.timeoutMs / 1000} s: it had committed ${done.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} payments`,
         true,
       );
@@ -181,6 +207,8 @@ interface Pass {
   /** Paced: each payment's send time (its offset is its place in the stream). */
   deliveries: Message[];
   incident?: string;
+  /** A checkpointed job: the watermark its last batch left. */
+  watermarkMs?: number;
 }
 
 /** Payments per second of a paced run, unless the exercise sets its own. */
@@ -190,7 +218,9 @@ const DEFAULT_PACE = 2_000;
 async function untilJoined(admin: Admin, topics: RunTopics, detectors: DetectorProcess[], solution: Solution, started: number): Promise<void> {
   for (;;) {
     for (const d of detectors) if (d.exit !== undefined) throw new SolutionFailure(crashMessage(solution, d.stderr));
-    const [g] = (await admin.describeGroups([topics.group])).groups;
+    // A Spark job has started reading once its Kafka source has written its initial offsets.
+    if (topics.checkpoint && fs.existsSync(path.join(topics.checkpoint, 'sources', '0', '0'))) return;
+    const [g] = topics.checkpoint ? [] : (await admin.describeGroups([topics.group])).groups;
     if (g?.state === 'Stable' && g.members.filter((m) => m.memberAssignment.length > 0).length >= detectors.length) return;
     if (Date.now() - started > solution.timeoutMs) {
       const what = detectors.length > 1 ? `${detectors.length} instances never shared the partitions of consumer group ${topics.group} (do both join the group LAB_GROUP_ID gives?)` : `it never joined consumer group ${topics.group} (does it subscribe with the group id LAB_GROUP_ID gives?)`;
@@ -209,14 +239,33 @@ async function untilGroupEmpty(admin: Admin, group: string): Promise<void> {
   }
 }
 
-/** The group's committed offset per partition of the payments topic; none while a new group's coordinator is being chosen. */
+/** What the detector has consumed, per partition of the payments topic: its group's committed offsets, or its checkpoint's. */
 async function committedByPartition(admin: Admin, topics: RunTopics): Promise<Map<number, number>> {
+  if (topics.checkpoint) return checkpointed(topics.checkpoint, topics.payments).offsets;
   try {
     const [t] = await admin.fetchOffsets({ groupId: topics.group, topics: [topics.payments] });
     return new Map((t?.partitions ?? []).map((p) => [p.partition, Math.max(0, Number(p.offset))]));
   } catch {
+    // A new group's coordinator is still being chosen: nothing committed yet.
     return new Map();
   }
+}
+
+/**
+ * A Spark job's checkpoint: the offsets of its newest committed batch (offsets/<n> once commits/<n>
+ * exists: a version line, the batch's metadata, then one line per source) and the watermark it left.
+ */
+function checkpointed(dir: string, topic: string): { offsets: Map<number, number>; watermarkMs: number } {
+  const batches = (sub: string) => (fs.existsSync(path.join(dir, sub)) ? fs.readdirSync(path.join(dir, sub)).filter((f) => /^\d+$/.test(f)).map(Number) : []);
+  const last = Math.max(-1, ...batches('commits'));
+  const offsets = new Map<number, number>();
+  if (last < 0) return { offsets, watermarkMs: 0 };
+  const read = (sub: string) => fs.readFileSync(path.join(dir, sub, String(last)), 'utf8').split('\n').slice(1).filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const source of read('offsets').slice(1)) {
+    const partitions = source[topic] as Record<string, number> | undefined;
+    for (const [p, o] of Object.entries(partitions ?? {})) offsets.set(Number(p), Number(o));
+  }
+  return { offsets, watermarkMs: Number(read('commits')[0]?.nextBatchWatermarkMs ?? 0) };
 }
 
 const committedTotal = async (admin: Admin, topics: RunTopics): Promise<number> => [...(await committedByPartition(admin, topics)).values()].reduce((a, b) => a + b, 0);
@@ -291,10 +340,10 @@ async function killOneOfTwo(admin: Admin, topics: RunTopics, total: number, firs
   }
 }
 
-/** Topics and groups of grading runs whose `lab` process is gone (killed mid-check): they are removed before a new run. */
-async function removeAbandonedRuns(admin: Admin): Promise<void> {
+/** Topics and groups of grading runs (the learner's own) whose `lab` process is gone (killed mid-check): removed before a new run. */
+async function removeAbandonedRuns(admin: Admin, stream: StartedKafka): Promise<void> {
   const abandoned = (name: string) => {
-    const pid = /^grade\.\d+-(?:seed|hidden)-(\d+)-/.exec(name)?.[1];
+    const pid = /^grade\.\d+-(?:seed|hidden)-(\d+)-/.exec(stream.own(name) ?? '')?.[1];
     return pid !== undefined && Number(pid) !== process.pid && !isAlive(Number(pid));
   };
   const topics = (await admin.listTopics()).filter(abandoned);
@@ -308,22 +357,28 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
   const stream = await job.stack.service('stream');
   const kafka = stream.client(`lab-grader-${process.pid}`);
   const redis = await job.stack.service('cache');
-  const database = target.dataset.hidden ? 2 : 1;
+  const database = redis.database(target.dataset.hidden ? 'hidden' : 'seed');
   const store = await redis.client({ database });
   const run = `${job.ex.id.slice(0, 2)}-${target.dataset.hidden ? 'hidden' : 'seed'}-${process.pid}-${Date.now().toString(36)}`;
-  const topics: RunTopics = { payments: `grade.${run}.payments`, alerts: `grade.${run}.alerts`, deadLetters: `grade.${run}.payments-dlq`, group: `grade.${run}.detector` };
-  const admin = kafka.admin();
-  await admin.connect();
   const scratch = path.join(target.dataset.cacheDir, 'runs', run);
   fs.mkdirSync(scratch, { recursive: true });
   target.scratch.push(scratch);
+  const python = isPythonDetector(solution.file) ? await job.stack.service('python') : undefined;
+  const command: DetectorCommand = detectorCommand(solution.file, scratch, python?.python);
+  const checkpoint = job.ex.def.kind === 'stream' && job.ex.def.progress === 'checkpoint' ? path.join(scratch, 'checkpoint') : undefined;
+  // On a shared cluster, inside the learner's prefix.
+  const named = (what: string) => stream.name(`grade.${run}.${what}`);
+  const topics: RunTopics = { payments: named('payments'), alerts: named('alerts'), deadLetters: named('payments-dlq'), group: named('detector'), ...(checkpoint ? { checkpoint } : {}) };
+  const admin = kafka.admin();
+  await admin.connect();
   const detectors: DetectorProcess[] = [];
   const start = () => {
-    const d = new DetectorProcess(solution, env, scratch);
+    const d = new DetectorProcess(command, env, scratch);
     detectors.push(d);
     return d;
   };
   const env = {
+    ...(checkpoint ? sparkDetectorEnv(checkpoint, python?.sparkJars ?? []) : {}),
     LAB_KAFKA_BROKERS: stream.bootstrapServers,
     LAB_PAYMENTS_TOPIC: topics.payments,
     LAB_ALERTS_TOPIC: topics.alerts,
@@ -335,7 +390,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
   const deliveries: Message[] = [];
   try {
     await store.flushDb();
-    await removeAbandonedRuns(admin);
+    await removeAbandonedRuns(admin, stream);
     await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.payments, numPartitions: PAYMENTS_PARTITIONS }, { topic: topics.alerts, numPartitions: 1 }, { topic: topics.deadLetters, numPartitions: 1 }] });
     const rows = await paymentsOf(target.session);
     const total = rows.length;
@@ -380,7 +435,8 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
     }
     for (const d of detectors) await d.stop();
     if (rate) incident = `sent the stream at ${rate.toLocaleString('en-US')} payments/s`;
-    return { alerts: await readTopic(kafka, topics.alerts), deadLetters: await readTopic(kafka, topics.deadLetters), deliveries, incident };
+    const watermarkMs = checkpoint ? checkpointed(checkpoint, topics.payments).watermarkMs : undefined;
+    return { alerts: await readTopic(kafka, topics.alerts), deadLetters: await readTopic(kafka, topics.deadLetters), deliveries, incident, ...(watermarkMs !== undefined ? { watermarkMs } : {}) };
   } finally {
     for (const d of detectors) await d.stop();
     await admin.deleteTopics({ topics: [topics.payments, topics.alerts, topics.deadLetters] }).catch(() => undefined);
@@ -406,7 +462,8 @@ async function runOn(job: Job, target: Target, solution: Solution): Promise<Stre
   await loadMessages(target, 'dead_letters', pass.deadLetters, dir);
   if (clean) await loadMessages(target, 'unharmed_alerts', clean.alerts, dir);
   if (pass.deliveries.length) await loadMessages(target, 'deliveries', pass.deliveries, dir);
-  return { alertsTable: 'alerts', deadLettersTable: 'dead_letters', ...(clean ? { unharmedAlertsTable: 'unharmed_alerts' } : {}), ...(pass.deliveries.length ? { deliveriesTable: 'deliveries' } : {}), ...(pass.incident ? { incident: pass.incident } : {}) };
+  const watermark = pass.watermarkMs !== undefined ? { watermarkMs: pass.watermarkMs, newestEventMs: Number(await target.session.scalar('SELECT epoch_ms(max(event_time)) FROM payments')) } : {};
+  return { alertsTable: 'alerts', deadLettersTable: 'dead_letters', ...watermark, ...(clean ? { unharmedAlertsTable: 'unharmed_alerts' } : {}), ...(pass.deliveries.length ? { deliveriesTable: 'deliveries' } : {}), ...(pass.incident ? { incident: pass.incident } : {}) };
 }
 
 export const streamRunner: ExerciseRunner<'stream'> = {
@@ -414,7 +471,7 @@ export const streamRunner: ExerciseRunner<'stream'> = {
   defaultTimeoutMs: 60_000,
   // A detector competes with the broker and Redis for the cores, not with DuckDB's queries.
   lane: 'stream',
-  fingerprint: async () => [fs.existsSync(HOST) ? fs.readFileSync(HOST, 'utf8') : ''],
+  fingerprint: async () => [fs.existsSync(DETECTOR_HOST) ? fs.readFileSync(DETECTOR_HOST, 'utf8') : ''],
   // Judged against the stream's labels: nothing to build.
   prepareReference: async () => undefined,
   async runLearner(job, targets, solution) {

@@ -233,6 +233,9 @@ export interface RowLoop {
 }
 
 export class StartedPythonVenv {
+  /** Jars the lab's Spark jobs add to their classpath (spark.jars), fetched by `up`: LAB_SPARK_JARS. */
+  sparkJars: string[] = [];
+
   constructor(readonly python: string) {}
 
   /** Readiness: the interpreter imports every pinned package. */
