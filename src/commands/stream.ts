@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { StartedKafka } from '../services/kafka.js';
 import type { Admin } from 'kafkajs';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
@@ -32,12 +33,13 @@ function positiveNumber(value: string | undefined, flag: string, example: string
 }
 
 /** Every consumer group reading the topic, with how far behind its end it is. */
-async function groupLags(admin: Admin, topic: string): Promise<string> {
+async function groupLags(admin: Admin, broker: StartedKafka, topic: string): Promise<string> {
   const ends = await admin.fetchTopicOffsets(topic);
   const high = new Map(ends.map((e) => [e.partition, Number(e.high)]));
   const parts: string[] = [];
   for (const { groupId } of (await admin.listGroups()).groups) {
-    if (groupId.startsWith('lab-')) continue;
+    // Only the learner's own groups (on a shared cluster), and not the lab's readers.
+    if (groupId.startsWith('lab-') || broker.own(groupId) === undefined) continue;
     const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
     if (!offsets || offsets.partitions.every((p) => Number(p.offset) < 0)) continue;
     const lag = offsets.partitions.reduce((sum, p) => sum + Math.max(0, (high.get(p.partition) ?? 0) - Math.max(0, Number(p.offset))), 0);
@@ -56,18 +58,20 @@ export async function streamCommand(ctx: CommandContext, labName: string, flags:
   const dataset = stack.datasets[0]!;
   const broker = await stack.service('stream');
   const kafka = broker.client('lab-stream');
+  // On a shared cluster the topic is inside the learner's prefix.
+  const topic = broker.name(PAYMENTS_TOPIC);
   const admin = kafka.admin();
   await admin.connect();
   const positionFile = path.join(ctx.paths.home, 'stream', `${lab.name}.json`);
   const datasetId = `${labState.seed}/${labState.scale}`;
   try {
-    const exists = (await admin.listTopics()).includes(PAYMENTS_TOPIC);
+    const exists = (await admin.listTopics()).includes(topic);
     if (flags.fromStart && exists) {
-      await admin.deleteTopics({ topics: [PAYMENTS_TOPIC] });
+      await admin.deleteTopics({ topics: [topic] });
       // The broker removes a topic asynchronously: wait until it is gone before creating it again.
-      for (let i = 0; i < 50 && (await admin.listTopics()).includes(PAYMENTS_TOPIC); i++) await new Promise((r) => setTimeout(r, 100));
+      for (let i = 0; i < 50 && (await admin.listTopics()).includes(topic); i++) await new Promise((r) => setTimeout(r, 100));
     }
-    if (flags.fromStart || !exists) await admin.createTopics({ waitForLeaders: true, topics: [{ topic: PAYMENTS_TOPIC, numPartitions: PAYMENTS_PARTITIONS }] });
+    if (flags.fromStart || !exists) await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topic, numPartitions: PAYMENTS_PARTITIONS }] });
     let saved: Position | undefined;
     try {
       saved = JSON.parse(fs.readFileSync(positionFile, 'utf8')) as Position;
@@ -79,12 +83,12 @@ export async function streamCommand(ctx: CommandContext, labName: string, flags:
     const payments = await paymentsOf(session, from).finally(() => session.close());
     const total = from + payments.length;
     if (payments.length === 0) {
-      ctx.output.result(`The whole stream (${formatCount(total)} payments) is already in ${PAYMENTS_TOPIC}.`);
+      ctx.output.result(`The whole stream (${formatCount(total)} payments) is already in ${topic}.`);
       ctx.output.result(`next: \`lab stream ${lab.name} --from-start\` replays it again from the first payment (the topic is emptied first)`);
       return 0;
     }
     ctx.output.info(
-      `${pc.bold(`lab stream ${lab.name}`)} · ${formatCount(payments.length)} payments${from ? ` from #${formatCount(from)}` : ''} into ${PAYMENTS_TOPIC} (${PAYMENTS_PARTITIONS} partitions, keyed by card) at ${rate ? `${formatCount(rate)}/s` : 'full speed'}${duration ? ` for ${duration} s` : ''} · Ctrl-C stops`,
+      `${pc.bold(`lab stream ${lab.name}`)} · ${formatCount(payments.length)} payments${from ? ` from #${formatCount(from)}` : ''} into ${topic} (${PAYMENTS_PARTITIONS} partitions, keyed by card) at ${rate ? `${formatCount(rate)}/s` : 'full speed'}${duration ? ` for ${duration} s` : ''} · Ctrl-C stops`,
     );
     const controller = new AbortController();
     const onSigint = () => controller.abort();
@@ -94,14 +98,14 @@ export async function streamCommand(ctx: CommandContext, labName: string, flags:
     const lagTimer = setInterval(() => {
       if (lagging) return;
       lagging = true;
-      groupLags(admin, PAYMENTS_TOPIC)
+      groupLags(admin, broker, topic)
         .then((l) => (lag = l))
         .catch(() => undefined)
         .finally(() => (lagging = false));
     }, 1_000);
     const line = (sent: number, ms: number) => `${formatCount(from + sent)}/${formatCount(total)} sent · ${formatCount(Math.round((sent / Math.max(ms, 1)) * 1000))}/s${lag ? ` · ${lag}` : ''}`;
     let lastPrinted = 0;
-    const result = await replayPayments(kafka, PAYMENTS_TOPIC, payments, {
+    const result = await replayPayments(kafka, topic, payments, {
       rate,
       durationMs: duration ? duration * 1000 : undefined,
       signal: controller.signal,
@@ -119,10 +123,10 @@ export async function streamCommand(ctx: CommandContext, labName: string, flags:
     if (ctx.output.interactive) process.stderr.write('\r\x1b[2K');
     fs.mkdirSync(path.dirname(positionFile), { recursive: true });
     fs.writeFileSync(positionFile, JSON.stringify({ dataset: datasetId, next: from + result.sent } satisfies Position));
-    lag = await groupLags(admin, PAYMENTS_TOPIC).catch(() => lag);
+    lag = await groupLags(admin, broker, topic).catch(() => lag);
     const left = total - from - result.sent;
     ctx.output.result(
-      `${pc.green('✓')} ${formatCount(result.sent)} payments into ${PAYMENTS_TOPIC} in ${formatMs(result.elapsedMs)} (${formatCount(Math.round((result.sent / Math.max(result.elapsedMs, 1)) * 1000))}/s) · ${lag}`,
+      `${pc.green('✓')} ${formatCount(result.sent)} payments into ${topic} in ${formatMs(result.elapsedMs)} (${formatCount(Math.round((result.sent / Math.max(result.elapsedMs, 1)) * 1000))}/s) · ${lag}`,
     );
     ctx.output.result(
       left > 0

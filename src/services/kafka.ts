@@ -19,6 +19,8 @@ const LOCAL_CLUSTER_ID = 'bGFrZWhvdXNlLWxhYi1tNQ';
 export interface KafkaConnection {
   brokers: string[];
   clientId?: string;
+  /** On a shared cluster, the learner's topics and consumer groups all start with it (`alice.month5.`). */
+  topicPrefix?: string;
 }
 
 function kafkaClient(conn: KafkaConnection): Kafka {
@@ -71,6 +73,17 @@ export class StartedKafka {
   /** A kafkajs client with retries, for producers, consumers and admin. */
   client(clientId = 'lakehouse-lab'): Kafka {
     return new Kafka({ clientId, brokers: this.connection.brokers, logLevel: logLevel.NOTHING });
+  }
+
+  /** The name a topic or consumer group of the lab has here: inside the learner's prefix on a shared cluster. */
+  name(local: string): string {
+    return `${this.connection.topicPrefix ?? ''}${local}`;
+  }
+
+  /** Whether a topic or group is the learner's (on a cluster of one's own, everything is), and its name without the prefix. */
+  own(name: string): string | undefined {
+    const prefix = this.connection.topicPrefix ?? '';
+    return name.startsWith(prefix) ? name.slice(prefix.length) : undefined;
   }
 }
 
@@ -144,15 +157,25 @@ export const kafkaService = defineService({
     location: ['LAB_REMOTE_KAFKA_BROKERS'],
     secrets: [],
     fromEnv: (env, file) => (env.LAB_REMOTE_KAFKA_BROKERS ? { brokers: env.LAB_REMOTE_KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean) } : file),
-    connect: (section): KafkaConnection => ({ brokers: section.brokers }),
+    connect: (section, _env, names): KafkaConnection => ({ brokers: section.brokers, topicPrefix: names.topicPrefix }),
     async clean(kafka, names) {
       const admin = kafka.client('lakehouse-lab-cleanup').admin();
       await admin.connect();
       try {
+        const removed: string[] = [];
         const topics = (await admin.listTopics()).filter((t) => t.startsWith(names.topicPrefix));
-        if (!topics.length) return [];
-        await admin.deleteTopics({ topics });
-        return [`${topics.length} kafka topic${topics.length === 1 ? '' : 's'} ${names.topicPrefix}*`];
+        if (topics.length) {
+          await admin.deleteTopics({ topics });
+          removed.push(`${topics.length} kafka topic${topics.length === 1 ? '' : 's'} ${names.topicPrefix}*`);
+        }
+        // Groups with a live member cannot be deleted: those are left to expire.
+        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => g.startsWith(names.topicPrefix));
+        if (groups.length) {
+          const results = await admin.deleteGroups(groups).catch(() => []);
+          const gone = results.filter((r) => !r.error || r.errorCode === 0).length;
+          if (gone) removed.push(`${gone} consumer group${gone === 1 ? '' : 's'} ${names.topicPrefix}*`);
+        }
+        return removed;
       } finally {
         await admin.disconnect();
       }

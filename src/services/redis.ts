@@ -13,6 +13,8 @@ export interface RedisConnection {
   host: string;
   port: number;
   password?: string;
+  /** On a shared server: the learner's own logical database, used for everything. */
+  ownDatabase?: number;
 }
 
 function connect(conn: RedisConnection): RedisClientType {
@@ -36,6 +38,15 @@ export class StartedRedis {
   constructor(readonly connection: RedisConnection) {}
 
   /** A connected client; the caller quits it. */
+  /**
+   * The logical database for a use: on a stack of one's own, `lab detect` uses 0 and the grader 1
+   * (seed) and 2 (hidden seed); on a shared server, every use is in the learner's own database (the
+   * one in their URL), which the grader empties between runs.
+   */
+  database(use: 'detect' | 'seed' | 'hidden'): number {
+    return this.connection.ownDatabase ?? { detect: 0, seed: 1, hidden: 2 }[use];
+  }
+
   async client(opts: { database?: number } = {}): Promise<RedisClientType> {
     const client = createClient({ socket: { host: this.connection.host, port: this.connection.port, connectTimeout: 3_000 }, password: this.connection.password, database: opts.database }) as RedisClientType;
     client.on('error', () => undefined); // a failed command rejects on its own
@@ -78,10 +89,12 @@ export const redisService = defineService({
     urls: (s) => [{ url: s.url, secret: 'LAB_REMOTE_REDIS_PASSWORD' }],
     connect(section, env): RedisConnection {
       const url = new URL(section.url);
-      return { host: url.hostname, port: Number(url.port || REDIS_PORT), password: env.LAB_REMOTE_REDIS_PASSWORD };
+      // A shared server: the database in the URL is the learner's namespace (redis://host:6379/5).
+      const ownDatabase = Number(url.pathname.replace(/^\//, '') || 0);
+      return { host: url.hostname, port: Number(url.port || REDIS_PORT), password: env.LAB_REMOTE_REDIS_PASSWORD, ownDatabase };
     },
   },
   probe: probeRedis,
-  where: (c) => `${c.host}:${c.port}`,
+  where: (c) => `${c.host}:${c.port}${c.ownDatabase !== undefined ? `/${c.ownDatabase}` : ''}`,
   start: (c) => new StartedRedis(c),
 });

@@ -34,7 +34,8 @@ export interface RemoteEndpoint<R extends Role, C, S> {
   fromEnv(env: NodeJS.ProcessEnv, fromFile: S | undefined): S | undefined;
   /** URLs in the section that must not carry a password, with the variable to use instead. */
   urls?(section: S): Array<{ url: string; secret: string }>;
-  connect(section: S, env: NodeJS.ProcessEnv): C;
+  /** Its connection; `names` is the learner's corner of the cluster, for services that keep to one. */
+  connect(section: S, env: NodeJS.ProcessEnv, names: NamespaceNames): C;
   /** Removes the learner's namespace, and only it; returns what it removed, for people. */
   clean?(client: RoleClients[R], names: NamespaceNames): Promise<string[]>;
 }

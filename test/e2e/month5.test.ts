@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/pids.js';
 import { freePort } from '../../src/runtime/local/processes.js';
@@ -86,6 +87,39 @@ describe('month5: lab stream, lab detect, lab logs on the local runtime', () => 
     expect(bad.stderr).toContain("month5 has no service 'zookeeper'.");
     expect(bad.stderr).toContain('Its services: ');
   });
+
+  it('on the remote runtime keeps to the learner\'s namespace: topics and groups under alice.month5., Redis in the database of the URL', async () => {
+    const home = scratchDir('e2e-month5-remote');
+    const remote = { LAB_RUNTIME: 'remote', LAB_REMOTE_KAFKA_BROKERS: `127.0.0.1:${env.LAB_LOCAL_KAFKA_PORT}`, LAB_REMOTE_REDIS_URL: `redis://127.0.0.1:${env.LAB_LOCAL_REDIS_PORT}/7`, LAB_REMOTE_NAMESPACE: 'alice' };
+    const kafka = new Kafka({ clientId: 'e2e-month5', brokers: [remote.LAB_REMOTE_KAFKA_BROKERS], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const ownEnds = await admin.fetchTopicOffsets('payments');
+      const up = await lab(['up', 'month5', '--runtime', 'remote'], { cwd: home, env: remote });
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stdout + up.stderr).toContain('topics alice.month5.*');
+      expect(up.stdout + up.stderr).toMatch(/redis at 127\.0\.0\.1:\d+\/7/);
+      const streamed = await lab(['stream', 'month5', '--rate', '2000', '--duration', '1'], { cwd: home, env: remote });
+      expect(streamed.code, streamed.stderr).toBe(0);
+      expect(streamed.stdout).toMatch(/payments into alice\.month5\.payments/);
+      expect(await admin.listTopics()).toContain('alice.month5.payments');
+      // The learner's own stack's topic on the same broker is untouched.
+      expect(await admin.fetchTopicOffsets('payments')).toEqual(ownEnds);
+      fs.copyFileSync(path.resolve('labs/month5/exercises/01-velocity/solution/detector.ts'), path.join(home, 'workspace', 'month5', '01-velocity', 'detector.ts'));
+      const check = await lab(['check', 'month5', '01'], { cwd: home, env: remote });
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect(check.stdout).toContain('✓ 01-velocity');
+      const down = await lab(['down', 'month5'], { cwd: home, env: remote });
+      expect(down.code, down.stderr).toBe(0);
+      expect(down.stdout + down.stderr).toMatch(/removed your namespace: 1 kafka topic alice\.month5\.\*/);
+      const left = await admin.listTopics();
+      expect(left.filter((t) => t.startsWith('alice.'))).toEqual([]);
+      expect(left).toContain('payments');
+    } finally {
+      await admin.disconnect();
+    }
+  }, 240_000);
 
   it('lab down leaves nothing running', async () => {
     const pids = servicePids();

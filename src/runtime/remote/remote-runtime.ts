@@ -24,12 +24,12 @@ export function endpointsFor(lab: LoadedLab): RemoteModule[] {
   return SERVICES.filter((s) => s.remote && lab.def.roles.includes(s.role));
 }
 
-function connectionOf(config: RemoteConfig, module: RemoteModule): unknown {
-  return module.remote!.connect(config.sections[module.remote!.key], process.env);
+function connectionOf(config: RemoteConfig, module: RemoteModule, lab: string): unknown {
+  return module.remote!.connect(config.sections[module.remote!.key], process.env, namespaceNames(config.namespace, lab));
 }
 
-function where(config: RemoteConfig, module: RemoteModule): string {
-  return module.where(connectionOf(config, module));
+function where(config: RemoteConfig, module: RemoteModule, lab: string): string {
+  return module.where(connectionOf(config, module, lab));
 }
 
 /** Removes the learner's namespace, and only it: their schema, their object prefix, their topics. */
@@ -38,7 +38,7 @@ export async function cleanNamespace(config: RemoteConfig, lab: string): Promise
   const removed: string[] = [];
   for (const module of SERVICES) {
     if (!module.remote?.clean || config.sections[module.remote.key] === undefined) continue;
-    removed.push(...(await module.remote.clean(module.start(connectionOf(config, module)), names)));
+    removed.push(...(await module.remote.clean(module.start(connectionOf(config, module, lab)), names)));
   }
   return removed;
 }
@@ -71,25 +71,25 @@ export class RemoteRuntime implements Runtime {
     return { config, endpoints };
   }
 
-  private services(config: RemoteConfig, endpoints: RemoteModule[]): StackServices {
+  private services(config: RemoteConfig, endpoints: RemoteModule[], lab: string): StackServices {
     return {
       provides: endpoints.map((e) => e.role),
       connect: async <R extends Role>(role: R): Promise<RoleClients[R]> => {
         const module = endpoints.find((e) => e.role === role)!;
-        return module.start(connectionOf(config, module)) as RoleClients[R];
+        return module.start(connectionOf(config, module, lab)) as RoleClients[R];
       },
     };
   }
 
-  private async verify(config: RemoteConfig, endpoints: RemoteModule[], output: Output): Promise<void> {
+  private async verify(config: RemoteConfig, endpoints: RemoteModule[], lab: string, output: Output): Promise<void> {
     for (const module of endpoints) {
       const key = module.remote!.key;
-      const done = output.progress().start(`${key} at ${where(config, module)}`);
+      const done = output.progress().start(`${key} at ${where(config, module, lab)}`);
       try {
-        await module.probe(connectionOf(config, module));
+        await module.probe(connectionOf(config, module, lab));
       } catch (err) {
         const why = (err as Error).message?.split('\n')[0] || String(err);
-        throw new LabError(`The ${key} endpoint at ${where(config, module)} does not answer: ${why}.`, `Check the address and ${module.remote!.secrets.join('/') || 'the network'}; the probe is the one the docker runtime uses.`);
+        throw new LabError(`The ${key} endpoint at ${where(config, module, lab)} does not answer: ${why}.`, `Check the address and ${module.remote!.secrets.join('/') || 'the network'}; the probe is the one the docker runtime uses.`);
       }
       done('ready');
     }
@@ -99,7 +99,7 @@ export class RemoteRuntime implements Runtime {
     const { config, endpoints } = this.config(lab);
     const names = namespaceNames(config.namespace, lab.name);
     opts.output.info(pc.dim(`remote endpoints from ${config.source} · namespace ${config.namespace} (schema ${names.schema}, s3 prefix ${names.s3Prefix}, topics ${names.topicPrefix}*)`));
-    await this.verify(config, endpoints, opts.output);
+    await this.verify(config, endpoints, lab.name, opts.output);
     if (opts.reseed) {
       const removed = await cleanNamespace(config, lab.name);
       if (removed.length) opts.output.info(pc.dim(`      cleared your namespace: ${removed.join(', ')}`));
@@ -107,7 +107,7 @@ export class RemoteRuntime implements Runtime {
     const python = startLabPython(this.paths, lab, opts.output);
     python.catch(() => undefined);
     const datasets: Dataset[] = [];
-    const services = withServices(onThisMachine(this.paths, lab, datasets, python), this.services(config, endpoints));
+    const services = withServices(onThisMachine(this.paths, lab, datasets, python), this.services(config, endpoints, lab.name));
     datasets.push(...(await seedLabData(this.store(lab), lab, { ...opts, services, steps: seedStepsFor(lab, services, { sharedCluster: true }), namespace: names })));
     fs.writeFileSync(path.join(this.paths.home, lab.name, 'remote', 'remote.json'), JSON.stringify({ namespace: config.namespace, source: config.source }) + '\n');
     await python;
@@ -117,7 +117,7 @@ export class RemoteRuntime implements Runtime {
   async attach(lab: LoadedLab, opts: { seed: number; scale: Scale }): Promise<StartedStack> {
     const datasets = await attachLabData(lab, this.store(lab), opts);
     const { config, endpoints } = this.config(lab);
-    return new LabStack(this.name, lab, datasets, withServices(onThisMachine(this.paths, lab, datasets), this.services(config, endpoints)));
+    return new LabStack(this.name, lab, datasets, withServices(onThisMachine(this.paths, lab, datasets), this.services(config, endpoints, lab.name)));
   }
 
   /** The shared services keep running (they are not ours); the learner's namespace is removed. */
@@ -135,10 +135,10 @@ export class RemoteRuntime implements Runtime {
       for (const module of endpoints) {
         const key = module.remote!.key;
         try {
-          await module.probe(connectionOf(config, module));
-          reports.push({ service: key, role: 'remote', state: 'ready', detail: `${where(config, module)} · namespace ${config.namespace}` });
+          await module.probe(connectionOf(config, module, lab.name));
+          reports.push({ service: key, role: 'remote', state: 'ready', detail: `${where(config, module, lab.name)} · namespace ${config.namespace}` });
         } catch (err) {
-          reports.push({ service: key, role: 'remote', state: 'missing', detail: `${where(config, module)}: ${(err as Error).message.split('\n')[0]}` });
+          reports.push({ service: key, role: 'remote', state: 'missing', detail: `${where(config, module, lab.name)}: ${(err as Error).message.split('\n')[0]}` });
         }
       }
     } catch (err) {
