@@ -75,6 +75,14 @@ export class StartedKafka {
     return new Kafka({ clientId, brokers: this.connection.brokers, logLevel: logLevel.NOTHING });
   }
 
+  /** Whether the broker still answers a metadata request (a failure mid-run is then the broker's, not the client's). */
+  async answers(): Promise<boolean> {
+    return probeKafka(this.connection).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** The name a topic or consumer group of the lab has here: inside the learner's prefix on a shared cluster. */
   name(local: string): string {
     return `${this.connection.topicPrefix ?? ''}${local}`;

@@ -38,6 +38,14 @@ export class StartedRedis {
   constructor(readonly connection: RedisConnection) {}
 
   /** A connected client; the caller quits it. */
+  /** Whether the server still answers PING. */
+  async answers(): Promise<boolean> {
+    return probeRedis(this.connection).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /**
    * The logical database for a use: on a stack of one's own, `lab detect` uses 0 and the grader 1
    * (seed) and 2 (hidden seed); on a shared server, every use is in the learner's own database (the

@@ -5,6 +5,7 @@ import type { Admin, Kafka } from 'kafkajs';
 import type { StartedKafka } from '../../services/kafka.js';
 import type { StreamExercise, StreamRunContext } from '../../lab/define.js';
 import { PACKAGE_ROOT } from '../../paths.js';
+import { LabError } from '../../errors.js';
 import { isAlive } from '../../pids.js';
 import { DETECTOR_HOST, detectorCommand, isPythonDetector, sparkDetectorEnv, type DetectorCommand } from '../../stream/detector-command.js';
 import { PAYMENTS_PARTITIONS, paymentsOf, replayPayments } from '../../stream/replay.js';
@@ -437,6 +438,13 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
     if (rate) incident = `sent the stream at ${rate.toLocaleString('en-US')} payments/s`;
     const watermarkMs = checkpoint ? checkpointed(checkpoint, topics.payments).watermarkMs : undefined;
     return { alerts: await readTopic(kafka, topics.alerts), deadLetters: await readTopic(kafka, topics.deadLetters), deliveries, incident, ...(watermarkMs !== undefined ? { watermarkMs } : {}) };
+  } catch (err) {
+    // A detector (or the grader) failing because a service went away is not the learner's mistake.
+    for (const d of detectors) await d.stop();
+    const lab = job.stack.lab.name;
+    if (!(await stream.answers())) throw new LabError(`The Kafka broker at ${stream.bootstrapServers} stopped answering during the check: nothing was graded.`, `\`lab status ${lab}\` shows it; \`lab up ${lab}\` starts it again.`);
+    if (!(await redis.answers())) throw new LabError('Redis stopped answering during the check: nothing was graded.', `\`lab status ${lab}\` shows it; \`lab up ${lab}\` starts it again.`);
+    throw err;
   } finally {
     for (const d of detectors) await d.stop();
     await admin.deleteTopics({ topics: [topics.payments, topics.alerts, topics.deadLetters] }).catch(() => undefined);

@@ -61,9 +61,20 @@ export class LocalRuntime implements Runtime {
     };
   }
 
+  /** Starts the lab's processes in order; when one cannot start, those this call started are stopped again: nothing is left running. */
   private async startProcesses(lab: LoadedLab, output: Output): Promise<Map<Role, unknown>> {
     const started = new Map<Role, unknown>();
-    for (const p of this.processes(lab)) started.set(p.module.role, await startLocalService(p, this.downloads, output));
+    const startedHere: LocalService[] = [];
+    try {
+      for (const p of this.processes(lab)) {
+        const wasRunning = !!runningProcess(p);
+        started.set(p.module.role, await startLocalService(p, this.downloads, output));
+        if (!wasRunning) startedHere.push(p);
+      }
+    } catch (err) {
+      for (const p of startedHere.reverse()) if (await stopLocalService(p)) output.info(`  · ${p.module.name} stopped again`);
+      throw err;
+    }
     return started;
   }
 
