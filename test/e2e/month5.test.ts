@@ -7,6 +7,23 @@ import { isAlive } from '../../src/pids.js';
 import { freePort } from '../../src/runtime/local/processes.js';
 import { CLI, lab, scratchDir } from '../helpers.js';
 
+/** Processes by id with their process group, from /proc. */
+function processes(): Array<{ pid: number; pgrp: number; cmd: string }> {
+  return fs
+    .readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+        return [{ pid: Number(d), pgrp: Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]), cmd: fs.readFileSync(`/proc/${d}/cmdline`, 'utf8') }];
+      } catch {
+        return [];
+      }
+    });
+}
+const processGroupOf = (script: string) => processes().find((p) => p.cmd.includes(script))?.pgrp;
+const membersOf = (pgrp: number) => processes().filter((p) => p.pgrp === pgrp).map((p) => p.pid);
+
 // month5 by hand, as a learner meets it: the stream replayed into Kafka, a detector run on it, the broker's log.
 describe('month5: lab stream, lab detect, lab logs on the local runtime', () => {
   const cwd = scratchDir('e2e-month5');
@@ -77,6 +94,31 @@ describe('month5: lab stream, lab detect, lab logs on the local runtime', () => 
     expect(status.stdout).toMatch(/topics: alerts, payments, payments-dlq/);
     expect(status.stdout).toMatch(/fraud-detector lag/);
   }, 60_000);
+
+  it('runs the Spark job of exercise 10 by hand, checkpointed, and Ctrl-C takes its JVM down with it', async () => {
+    fs.copyFileSync(path.resolve('labs/month5/exercises/10-spark-velocity/solution/detector.py'), path.join(cwd, 'workspace', 'month5', '10-spark-velocity', 'detector.py'));
+    const refused = await lab(['detect', 'month5', '10', '--instances', '2'], { cwd, env });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('error: A Spark job is one query: --instances is for detectors in a consumer group.');
+    const child = spawn(process.execPath, [CLI, 'detect', 'month5', '10', '--from-start'], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    for (let i = 0; i < 1200 && !/alert p-\d+ velocity/.test(stdout); i++) await new Promise((r) => setTimeout(r, 100));
+    // The job's process group: the Python script and the JVM it started.
+    const group = processGroupOf(path.join(cwd, 'workspace', 'month5', '10-spark-velocity', 'detector.py'));
+    expect(group).toBeDefined();
+    expect(membersOf(group!).length).toBeGreaterThan(1);
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toMatch(/1 instance of month5\/10-spark-velocity\/detector\.py checkpointed in \.lab\/detect\/month5-10-spark-velocity-checkpoint/);
+    expect(stdout).toMatch(/alert p-\d+ velocity score/);
+    expect(code).toBe(0);
+    for (let i = 0; i < 50 && membersOf(group!).length; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(membersOf(group!)).toEqual([]);
+    expect(fs.existsSync(path.join(cwd, '.lab', 'detect', 'month5-10-spark-velocity-checkpoint', 'commits'))).toBe(true);
+  }, 180_000);
 
   it('prints the local broker\'s log, and refuses a service it does not run', async () => {
     const r = await lab(['logs', 'month5', 'kafka', '--tail', '5'], { cwd, env });
