@@ -297,6 +297,22 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
 
+  it('month5: lab up --runtime docker, a detector graded against the containers\' Kafka and password-protected Redis, down leaves nothing', async () => {
+    const cwd = scratchDir('docker-month5-check');
+    const ports = { LAB_KAFKA_PORT: String(await freePort()), LAB_REDIS_PORT: String(await freePort()) };
+    const up = await lab(['up', 'month5', '--runtime', 'docker'], { cwd, env: { ...env, ...ports } });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/month5 is up on the docker runtime/);
+    fs.copyFileSync(path.resolve('labs/month5/exercises/01-velocity/solution/detector.ts'), path.join(cwd, 'workspace', 'month5', '01-velocity', 'detector.ts'));
+    const check = await lab(['check', 'month5', '01', '--json'], { cwd, env });
+    expect(JSON.parse(check.stdout), check.stderr).toMatchObject({ runtime: 'docker', score: 1 });
+    const password = /LAB_REDIS_PASSWORD=(\S+)/.exec(fs.readFileSync(path.join(cwd, '.lab', 'month5', 'docker', 'credentials.env'), 'utf8'))![1]!;
+    expect(up.stdout + up.stderr + check.stdout + check.stderr).not.toContain(password);
+    const down = await lab(['down', 'month5', '--volumes'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers(docker, 'lab-month5')).toEqual([]);
+  }, 600_000);
+
   it('month4: the lakehouse from package registries — up lands bronze in MinIO and Iceberg, Trino queries it, the references pass, down leaves nothing', async () => {
     const cwd = scratchDir('docker-month4');
     const build = await lab(['images', 'build', 'month4'], { cwd, env, timeoutMs: 2_400_000 });
