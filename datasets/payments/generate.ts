@@ -10,6 +10,7 @@
 
 import type { Scale } from '../../src/lab/scale.js';
 import { distanceKm } from '../../src/stream/geography.js';
+import { mulberry32 } from '../random.js';
 
 /** Payments at each scale (before redeliveries). */
 export const SCALES: Record<Scale, number> = {
@@ -75,16 +76,6 @@ export interface PaymentStream {
   planted: Planted[];
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Draft {
   card: Card;
