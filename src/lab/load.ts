@@ -85,7 +85,8 @@ export async function loadLab(name: string): Promise<LoadedLab> {
     const hintsFile = path.join(exDir, 'hints.md');
     const hints = fs.existsSync(hintsFile) ? parseHints(fs.readFileSync(hintsFile, 'utf8')) : [];
     const wrongDir = path.join(exDir, 'wrong');
-    const wrongFiles = fs.existsSync(wrongDir) ? fs.readdirSync(wrongDir).sort().map((f) => path.join(wrongDir, f)) : [];
+    // Files only: a Python cache folder (__pycache__) beside the wrong solutions is not one of them.
+    const wrongFiles = fs.existsSync(wrongDir) ? fs.readdirSync(wrongDir, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(wrongDir, e.name)).sort() : [];
     exercises.push({ id, dir: exDir, def: exDef, templateFile, solutionFile, wrongFiles, hints });
   }
   return { name, dir, def, exercises };
