@@ -47,7 +47,7 @@ export interface Question {
   answerable: boolean;
   /** The learner sees `visible`; `held_out` grades. */
   split: 'visible' | 'held_out';
-  kind: 'port' | 'slo' | 'restart' | 'escalation' | 'lead' | 'standup' | 'policy' | 'unanswerable';
+  kind: 'port' | 'slo' | 'restart' | 'escalation' | 'error' | 'lead' | 'standup' | 'policy' | 'unanswerable';
   /** After the update batch: the edited document's new answer, or unanswerable once its only document is deleted. */
   afterUpdate?: { answer: string; passages: Passage[]; answerable: boolean };
 }
@@ -55,16 +55,16 @@ export interface Question {
 export interface Corpus {
   docs: Doc[];
   questions: Question[];
-  /** The later batch: new versions of existing documents (same id), and ids removed. */
-  update: { edited: Doc[]; deleted: string[] };
+  /** The later batch: new versions of existing documents (same id), ids removed, and text the edits took out (no chunk may keep it). */
+  update: { edited: Doc[]; deleted: string[]; stale: Array<{ doc_id: string; text: string }> };
 }
 
 const SYSTEMS = ['ledger', 'payout', 'card', 'fx', 'risk', 'notify', 'billing', 'identity', 'settlement', 'report', 'search', 'audit', 'kyc', 'merchant', 'refund', 'invoice', 'wallet', 'pricing', 'dispute', 'webhook'];
 const ROLES = ['api', 'worker', 'gateway', 'scheduler', 'store'];
 const TEAMS = ['Atlas', 'Borealis', 'Cobalt', 'Delta', 'Ember', 'Fjord', 'Granite', 'Harbor', 'Iris', 'Juniper', 'Kestrel', 'Lumen', 'Meridian', 'Nimbus'];
 /** Names the corpus never uses: the subjects of questions it cannot answer. */
-const ABSENT_SYSTEMS = ['quasar', 'orbit', 'tundra', 'mosaic', 'pylon'];
-const ABSENT_TEAMS = ['Zephyr', 'Obsidian', 'Sequoia'];
+const ABSENT_SYSTEMS = ['quasar', 'orbit', 'tundra', 'mosaic', 'pylon', 'comet', 'vector', 'prism', 'beacon', 'cascade'];
+const ABSENT_TEAMS = ['Zephyr', 'Obsidian', 'Sequoia', 'Aurora', 'Tempest'];
 const FIRST = ['Amara', 'Bruno', 'Chen', 'Dalia', 'Emeka', 'Freya', 'Goran', 'Hana', 'Ines', 'Jonas', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Yusuf', 'Zoe'];
 const LAST = ['Okafor', 'Lindqvist', 'Moreau', 'Tanaka', 'Novak', 'Haddad', 'Fischer', 'Costa', 'Ivanova', 'Mensah', 'Kowalski', 'Schmidt', 'Duarte', 'Berg', 'Rossi'];
 const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday'];
@@ -132,7 +132,17 @@ function person(r: Random): string {
   return `${r.pick(FIRST)} ${r.pick(LAST)}`;
 }
 
-function runbook(r: Random, s: Service, all: Service[]): { doc: Omit<Doc, 'id'>; facts: Record<'port' | 'slo' | 'restart' | 'escalation', { start: number; end: number; fact: string }> } {
+/** What an error code of a runbook means: the same few phrases everywhere, told apart only by the code. */
+const ERROR_MEANINGS = [
+  'the upstream timed out before answering',
+  'the request was refused by the rate limiter',
+  'a downstream lock could not be taken in time',
+  'the message failed schema validation and was parked',
+  'the database connection pool is exhausted',
+  'an idempotency key was reused with another body',
+];
+
+function runbook(r: Random, s: Service, all: Service[], codes: Set<string>): { doc: Omit<Doc, 'id'>; facts: Record<'port' | 'slo' | 'restart' | 'escalation' | 'error', { start: number; end: number; fact: string }> } {
   const w = new Writer();
   const other = () => r.pick(all.filter((x) => x !== s));
   const filler = () => r.pick(FILLER)(s, other());
@@ -155,6 +165,21 @@ function runbook(r: Random, s: Service, all: Service[]): { doc: Omit<Doc, 'id'>;
   w.add(`The error-rate alert fires when more than 2 % of requests fail for 5 minutes. ${filler()}`);
   w.add(filler());
   w.add();
+  // Error codes: the sentences read alike across runbooks, only the code differs (words beat meaning here).
+  w.add('## Errors');
+  const code = () => {
+    let c: string;
+    do c = `NWP-${r.int(1000, 9999)}`;
+    while (codes.has(c));
+    codes.add(c);
+    return c;
+  };
+  const [first, second] = [code(), code()];
+  const [m1, m2] = r.shuffle(ERROR_MEANINGS).slice(0, 2);
+  const errorFact = `${first} means ${m1}`;
+  const error = w.plant(`Error ${errorFact}; retry once, then follow the escalation below.`, errorFact);
+  w.add(`Error ${second} means ${m2}; it clears by itself within a minute.`);
+  w.add();
   w.add('## Restart');
   const restartFact = `kubectl rollout restart deployment/${s.name} -n ${s.namespace}`;
   const restart = w.plant(`To restart ${s.name}, run \`${restartFact}\` and watch the pods come back.`, restartFact);
@@ -171,16 +196,18 @@ function runbook(r: Random, s: Service, all: Service[]): { doc: Omit<Doc, 'id'>;
   w.add(filler());
   return {
     doc: { path: `runbooks/${s.name}.md`, format: 'md', kind: 'runbook', title: `Runbook: ${s.name}`, text: w.text, meta: { team: s.team, service: s.name, status: 'current' } },
-    facts: { port: { ...port, fact: portFact }, slo: { ...slo, fact: sloFact }, restart: { ...restart, fact: restartFact }, escalation: { ...escalation, fact: escFact } },
+    facts: { port: { ...port, fact: portFact }, slo: { ...slo, fact: sloFact }, restart: { ...restart, fact: restartFact }, escalation: { ...escalation, fact: escFact }, error: { ...error, fact: errorFact } },
   };
 }
 
 /** Phrasings per question kind: lexical and paraphrased, so neither keyword nor dense retrieval wins everywhere. */
-const ASK: Record<'port' | 'slo' | 'restart' | 'escalation' | 'lead' | 'standup', Array<(x: string) => string>> = {
+const ASK: Record<'port' | 'slo' | 'restart' | 'escalation' | 'lead' | 'standup' | 'error', Array<(x: string) => string>> = {
+  error: [(x) => `What does error ${x} mean?`, (x) => `I got ${x} in the logs, what is it?`, (x) => `${x}?`],
+  // Terse ones (`ledger-api p99 objective?`) are where exact identifiers beat meaning.
   port: [(x) => `Which port does ${x} listen on?`, (x) => `On what TCP port can I reach ${x}?`, (x) => `${x} port number?`],
-  slo: [(x) => `What is the p99 latency objective of ${x}?`, (x) => `How fast is ${x} supposed to answer for 99 % of requests?`],
-  restart: [(x) => `How do I restart ${x}?`, (x) => `What is the command to bounce ${x} in Kubernetes?`],
-  escalation: [(x) => `When should an incident on ${x} be escalated?`, (x) => `How long do I wait before paging someone about ${x}?`],
+  slo: [(x) => `What is the p99 latency objective of ${x}?`, (x) => `How fast is ${x} supposed to answer for 99 % of requests?`, (x) => `${x} p99 objective?`],
+  restart: [(x) => `How do I restart ${x}?`, (x) => `What is the command to bounce ${x} in Kubernetes?`, (x) => `${x} restart command?`],
+  escalation: [(x) => `When should an incident on ${x} be escalated?`, (x) => `How long do I wait before paging someone about ${x}?`, (x) => `${x} escalation time?`],
   lead: [(x) => `Who leads the ${x} team?`, (x) => `Who is in charge of team ${x}?`, (x) => `Name the head of ${x}.`],
   standup: [(x) => `When is the ${x} team's daily standup?`, (x) => `At what time does team ${x} meet every morning?`],
 };
@@ -213,8 +240,9 @@ export function generateCorpus(seed: number, scale: Scale): Corpus {
 
   // Runbooks, and a near-duplicate draft of some: the same facts, reworded here and there.
   const runbooks = new Map<string, { doc: Doc; facts: ReturnType<typeof runbook>['facts'] }>();
+  const codes = new Set<string>();
   for (const s of services) {
-    const { doc, facts } = runbook(r, s, services);
+    const { doc, facts } = runbook(r, s, services, codes);
     runbooks.set(s.name, { doc: addDoc(doc), facts });
   }
   for (const s of r.shuffle(services).slice(0, Math.ceil(services.length / 8))) {
@@ -258,7 +286,11 @@ export function generateCorpus(seed: number, scale: Scale): Corpus {
     const versions = r.int(2, 3);
     const fact = p.facts[0]!;
     const steps = Math.floor((fact.range[1] - fact.range[0]) / fact.step) + 1;
-    const values = r.shuffle(Array.from({ length: steps }, (_, i) => fact.range[0] + i * fact.step)).slice(0, versions);
+    // No value may end another ("5 minutes" inside "15 minutes"): each version's value is its own text.
+    const values: number[] = [];
+    for (const v of r.shuffle(Array.from({ length: steps }, (_, i) => fact.range[0] + i * fact.step))) {
+      if (values.length < versions && !values.some((u) => String(u).endsWith(String(v)) || String(v).endsWith(String(u)))) values.push(v);
+    }
     for (let v = 1; v <= versions; v++) {
       const w = new Writer();
       const effective = `${2021 + v}-${String(r.int(1, 12)).padStart(2, '0')}-01`;
@@ -315,6 +347,9 @@ export function generateCorpus(seed: number, scale: Scale): Corpus {
     // A draft copy states the same fact at its own offset.
     const alsoIn = (fact: { fact: string }) => drafts.flatMap((d) => [{ doc_id: d.id, start: d.text.indexOf(fact.fact), end: d.text.indexOf(fact.fact) + fact.fact.length, relevance: 1 as const }]).filter((p) => p.start >= 0);
     const kinds = r.shuffle(['port', 'slo', 'restart', 'escalation'] as const).slice(0, 2);
+    // Asked by its code alone: the question does not say which service.
+    const err = facts.error;
+    ask({ question: r.pick(ASK.error)(err.fact.split(' ')[0]!), answer: err.fact, passages: [span(doc, err), ...alsoIn(err)], answerable: true, kind: 'error' });
     for (const kind of kinds) {
       const fact = facts[kind];
       const passages = [span(doc, fact), ...alsoIn(fact)];
@@ -329,7 +364,9 @@ export function generateCorpus(seed: number, scale: Scale): Corpus {
   }
   for (const p of POLICIES) {
     const c = current.get(p.topic)!;
+    // Asked by meaning, and in the policy's own words: older versions read the same, with other values.
     ask({ question: p.facts[0]!.ask, answer: c.value, passages: [span(c.doc, c.span)], answerable: true, kind: 'policy' });
+    ask({ question: `What does the ${p.topic.toLowerCase()} policy say about the ${p.facts[0]!.name}?`, answer: c.value, passages: [span(c.doc, c.span)], answerable: true, kind: 'policy' });
   }
   // Not in the documents: services and teams that do not exist, asked like the others.
   for (const a of ABSENT_SYSTEMS) ask({ question: r.pick([...ASK.port, ...ASK.restart])(`${a}-${r.pick(ROLES)}`), answer: '', passages: [], answerable: false, kind: 'unanswerable' });
@@ -341,7 +378,9 @@ export function generateCorpus(seed: number, scale: Scale): Corpus {
   const service = r.pick(services.filter((s) => askedPort.has(runbooks.get(s.name)!.doc.id) && !docs.some((d) => d.meta.status === 'draft' && d.meta.service === s.name)));
   const edited = runbooks.get(service.name)!;
   const newPort = ports[services.length + 1]!;
-  const editedDoc: Doc = { ...edited.doc, text: edited.doc.text.replace(`port ${service.port}`, `port ${newPort}`) };
+  // The edit also drops a section, so the new version has fewer chunks: ids past its end are stale.
+  const editedDoc: Doc = { ...edited.doc, text: edited.doc.text.replace(`port ${service.port}`, `port ${newPort}`).replace(/## Dependencies\n[\s\S]*?\n\n(?=## Escalation)/, '') };
+  if (editedDoc.text.length >= edited.doc.text.length - 100) throw new Error('the edited runbook did not get shorter');
   const table = rows.get(service.name)!.doc;
   const editedTable: Doc = { ...table, text: table.text.replace(`<td>${service.port}</td>`, `<td>${newPort}</td>`) };
   const deletedTeam = r.pick(teams);
@@ -364,5 +403,7 @@ export function generateCorpus(seed: number, scale: Scale): Corpus {
 
   // Held out: 60 % of the questions, by a seeded draw, so the split differs with the seed.
   for (const q of questions) q.split = r.next() < 0.6 ? 'held_out' : 'visible';
-  return { docs, questions, update: { edited: [editedDoc, editedTable], deleted: [deleted.id] } };
+  const removedLines = edited.doc.text.split('\n').filter((l) => l.trim() && !editedDoc.text.includes(l));
+  const stale = [{ doc_id: edited.doc.id, text: `port ${service.port}` }, ...removedLines.filter((l) => !l.includes(`port ${service.port}`)).map((text) => ({ doc_id: edited.doc.id, text })), { doc_id: table.id, text: String(service.port) }];
+  return { docs, questions, update: { edited: [editedDoc, editedTable], deleted: [deleted.id], stale } };
 }

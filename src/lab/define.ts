@@ -173,6 +173,29 @@ export interface KindContexts {
   python: RunContext;
   model: ModelRunContext;
   stream: StreamRunContext;
+  retrieval: RetrievalRunContext;
+}
+
+/**
+ * A retrieval exercise's run: the learner's pipeline indexed the dataset's documents into the
+ * lab's vector store and answered every question; what it did, as tables of the session (the
+ * ranked results in learnerTable: question_id, rank from 1, chunk_id). Judged against the
+ * dataset's labelled passages (`questions`, `passages`), which the pipeline is never given.
+ */
+export interface RetrievalRunContext extends RunContext {
+  /** What the store held once indexed: chunk_id, doc_id, text and the metadata the learner stored. */
+  chunksTable: string;
+  /** Ranked results (same columns) of the lab's baselines on the learner's own chunks, when asked for. */
+  denseTable?: string;
+  bm25Table?: string;
+  /** Answers (question_id, answer, abstained) and their citations (question_id, n, chunk_id, quote). */
+  answersTable?: string;
+  citationsTable?: string;
+  /** After the update batch: the store's chunks and the ranked results again. */
+  chunksAfterTable?: string;
+  resultsAfterTable?: string;
+  /** Chunk counts: after index(), after index() ran again on the same documents, after update(). */
+  counts: { afterIndex: number; afterReindex?: number; afterUpdate?: number };
 }
 
 /** A stream exercise's run: what the detector wrote, read back from its topics into the session. */
@@ -282,11 +305,26 @@ export interface StreamExercise extends ExerciseBase {
   checks: Array<Check<KindContexts['stream']>>;
 }
 
+/** A RAG pipeline (pipeline.py): index() and retrieve(), and what the exercise asks for besides. */
+export interface RetrievalExercise extends ExerciseBase {
+  kind: 'retrieval';
+  /** How many results retrieve() is asked for (default 10). */
+  k?: number;
+  /** Also ask answer(store, question) for each question: an answer, or None, with citations. */
+  answers?: boolean;
+  /** Also run the lab's dense-only and BM25-only baselines on the learner's chunks. */
+  baselines?: boolean;
+  /** Run index() twice on the same documents, then update(store, edited, deleted) with the update batch. */
+  update?: boolean;
+  checks: Array<Check<KindContexts['retrieval']>>;
+}
+
 interface ExercisesByKind {
   sql: SqlExercise;
   python: PythonExercise;
   model: ModelExercise;
   stream: StreamExercise;
+  retrieval: RetrievalExercise;
 }
 export type ExerciseDefinition = ExercisesByKind[ExerciseKind];
 

@@ -28,7 +28,6 @@ export interface LoadedLab {
 export const PLANNED_LABS: Readonly<Record<string, string>> = {
   month2: 'orchestration and distributed compute: DAGs, retries, backfills, Spark',
   month3: 'the modern data stack: dbt, a star schema with snapshots, Iceberg and Delta tables',
-  month6: 'enterprise RAG: embeddings, a vector store, retrieval measured',
 };
 
 export function listLabNames(): string[] {

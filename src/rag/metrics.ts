@@ -1,13 +1,16 @@
 /**
  * How retrieval is measured against labelled passages: a retrieved chunk answers a question when it
- * holds one of the question's passages whole (same document, the span inside the chunk's). Each
+ * holds one of the question's passages whole (same document, and the passage's text inside the
+ * chunk's, or its span inside the chunk's span when no text is kept). Each
  * passage counts once, at its first chunk.
  */
 
 export interface Span {
   doc_id: string;
-  start: number;
-  end: number;
+  start?: number;
+  end?: number;
+  /** The text itself: a chunk holds a passage when its text contains the passage's (offsets need not be kept). */
+  text?: string;
 }
 
 export interface LabelledPassage extends Span {
@@ -15,7 +18,8 @@ export interface LabelledPassage extends Span {
   relevance: number;
 }
 
-export const holds = (chunk: Span, p: Span): boolean => chunk.doc_id === p.doc_id && chunk.start <= p.start && chunk.end >= p.end;
+export const holds = (chunk: Span, p: Span): boolean =>
+  chunk.doc_id === p.doc_id && (chunk.text !== undefined && p.text !== undefined ? chunk.text.includes(p.text) : chunk.start! <= p.start! && chunk.end! >= p.end!);
 
 /** The gain of each rank: the relevance of the passages first found there (a passage found again is no gain). */
 function gains(ranked: Span[], passages: LabelledPassage[]): number[] {

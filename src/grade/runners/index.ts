@@ -1,12 +1,13 @@
 import type { ExerciseKind } from '../../lab/define.js';
 import { modelRunner } from './model.js';
 import { pythonRunner } from './python.js';
+import { retrievalRunner } from './retrieval.js';
 import type { ExerciseRunner } from './runner.js';
 import { sqlRunner } from './sql.js';
 import { streamRunner } from './stream.js';
 
 /** One runner per kind of exercise: adding a kind is adding its runner here. */
-const RUNNERS: { [K in ExerciseKind]: ExerciseRunner<K> } = { sql: sqlRunner, python: pythonRunner, model: modelRunner, stream: streamRunner };
+const RUNNERS: { [K in ExerciseKind]: ExerciseRunner<K> } = { sql: sqlRunner, python: pythonRunner, model: modelRunner, stream: streamRunner, retrieval: retrievalRunner };
 
 export function runnerFor(kind: ExerciseKind): ExerciseRunner {
   return RUNNERS[kind] as unknown as ExerciseRunner;

@@ -64,7 +64,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
   }, 60_000);
 
   afterEach(async () => {
-    if (docker) for (const project of ['lab-month1', 'lab-month4', 'lab-month5']) await removeProject(docker, project);
+    if (docker) for (const project of ['lab-month1', 'lab-month4', 'lab-month5', 'lab-month6']) await removeProject(docker, project);
   }, 60_000);
 
   afterAll(async () => {
@@ -312,6 +312,40 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(down.code, down.stderr).toBe(0);
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
+
+  it('month6: Weaviate built with go install; the RAG references graded against it (filters, BM25, RRF, deletes); a stopped Weaviate is named, down leaves nothing', async () => {
+    const cwd = scratchDir('docker-month6');
+    // The first build compiles Weaviate (over 10 minutes on 2 cores); later ones reuse Go's cache.
+    const build = await lab(['images', 'build', 'month6'], { cwd, env, timeoutMs: 2_400_000 });
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toMatch(/local images? for month6 ready/);
+    const ports = { LAB_WEAVIATE_PORT: String(await freePort()), LAB_WEAVIATE_GRPC_PORT: String(await freePort()) };
+    const up = await lab(['up', 'month6', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/month6 is up on the docker runtime/);
+    const [weaviate] = await docker.listContainers({ filters: { label: [`${PROJECT_LABEL}=lab-month6`, 'com.docker.compose.service=weaviate'] } });
+    // gRPC listens on every interface inside the container: the engine publishes it on loopback only.
+    expect(weaviate!.Ports.filter((p) => p.PublicPort).every((p) => p.IP === '127.0.0.1')).toBe(true);
+    for (const ex of ['02-newest-policy', '03-hybrid-rrf', '07-reingest']) fs.copyFileSync(path.resolve(`labs/month6/exercises/${ex}/solution/pipeline.py`), path.join(cwd, 'workspace', 'month6', ex, 'pipeline.py'));
+    const check = await lab(['check', 'month6', '--json'], { cwd, env, timeoutMs: 900_000 });
+    const report = JSON.parse(check.stdout) as { runtime: string; exercises: Array<{ id: string; passed: boolean }> };
+    expect(report.runtime).toBe('docker');
+    const passed = Object.fromEntries(report.exercises.map((e) => [e.id, e.passed]));
+    expect(passed, check.stderr).toMatchObject({ '02-newest-policy': true, '03-hybrid-rrf': true, '07-reingest': true, '01-chunker': false });
+    // Nothing of the grader's stays in Weaviate: each run's collection is dropped.
+    const key = /LAB_WEAVIATE_API_KEY=(\S+)/.exec(fs.readFileSync(path.join(cwd, '.lab', 'month6', 'docker', 'credentials.env'), 'utf8'))![1]!;
+    const schema = (await (await fetch(`http://127.0.0.1:${ports.LAB_WEAVIATE_PORT}/v1/schema`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { classes: unknown[] };
+    expect(schema.classes).toEqual([]);
+    expect(up.stdout + up.stderr + check.stdout + check.stderr).not.toContain(key);
+    await docker.getContainer(weaviate!.Id).stop();
+    const stopped = await lab(['check', 'month6', '03', '--fresh'], { cwd, env });
+    expect(stopped.code).not.toBe(0);
+    expect(stopped.stderr).toMatch(/Weaviate .*(is not ready|not running|stopped)|weaviate/i);
+    expect(stopped.stdout + stopped.stderr).not.toMatch(/pipeline\.py:\d+/);
+    const down = await lab(['down', 'month6', '--volumes'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers(docker, 'lab-month6')).toEqual([]);
+  }, 3_600_000);
 
   it('month4: the lakehouse from package registries — up lands bronze in MinIO and Iceberg, Trino queries it, the references pass, down leaves nothing', async () => {
     const cwd = scratchDir('docker-month4');
