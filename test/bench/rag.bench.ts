@@ -5,6 +5,7 @@
  *   baselines:  recall@5, MRR and nDCG@10 on the held-out questions: BM25 only, dense only, and the two fused with RRF,
  *               over naive 300-character chunks and over section chunks — what the lab's exercises start from
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -81,4 +82,28 @@ try {
 } finally {
   await embedder.stop();
   fs.rmSync(work, { recursive: true, force: true });
+}
+
+// The whole lab as a learner runs it: `lab check month6` with every reference solution, on the local
+// store, cold (a fresh embedding cache beside a fresh venv is not made here: the venv's cache is kept) and again.
+{
+  const cli = path.resolve('dist', 'src', 'cli.js');
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-bench-month6-'));
+  const run = (args: string[]) => {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, [cli, ...args], { cwd: home, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    if (r.status !== 0 && args[0] !== 'check') throw new Error(`lab ${args.join(' ')}: ${r.stderr}`);
+    return { ms: performance.now() - t0, out: r.stdout };
+  };
+  try {
+    run(['up', 'month6']);
+    for (const ex of fs.readdirSync(path.resolve('labs', 'month6', 'exercises'))) fs.copyFileSync(path.resolve('labs', 'month6', 'exercises', ex, 'solution', 'pipeline.py'), path.join(home, 'workspace', 'month6', ex, 'pipeline.py'));
+    const first = run(['check', 'month6', '--fresh']);
+    const again = run(['check', 'month6', '--fresh']);
+    const score = /score (\d+\/\d+)/.exec(first.out)?.[1] ?? '?';
+    console.log(`lab check month6 (7 reference pipelines, 2 seeds, local DuckDB store): ${(first.ms / 1000).toFixed(1)} s, again ${(again.ms / 1000).toFixed(1)} s (score ${score})`);
+    run(['down', 'month6']);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 }
