@@ -180,7 +180,7 @@ describe('bad input is one line and exit 1', () => {
   });
 
   it('a planned lab says it is planned; --version prints the version', async () => {
-    expectOneLine(await lab(['up', 'month6'], { cwd }), /month6 is planned, not ready yet: enterprise RAG/);
+    expectOneLine(await lab(['up', 'month2'], { cwd }), /month2 is planned, not ready yet: orchestration and distributed compute/);
     const v = await lab(['--version'], { cwd });
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
