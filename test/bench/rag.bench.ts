@@ -107,3 +107,58 @@ try {
     fs.rmSync(home, { recursive: true, force: true });
   }
 }
+
+// Query latency on Weaviate (the docker runtime's store), when a Podman engine can run here: the same
+// section chunks, 200 questions through the lab's Python store client (dense, BM25 and hybrid).
+{
+  const { podmanUnavailable, startPodman } = await import('../support/podman.js');
+  const why = podmanUnavailable();
+  if (why) console.log(`weaviate query latency: skipped (${why})`);
+  else {
+    const cli = path.resolve('dist', 'src', 'cli.js');
+    const engine = await startPodman();
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-bench-weaviate-'));
+    const env = { ...process.env, ...engine.env, LAB_LOCAL_IMAGES: '1', NO_COLOR: '1' };
+    const run = (args: string[]) => {
+      const r = spawnSync(process.execPath, [cli, ...args], { cwd: home, encoding: 'utf8', env });
+      if (r.status !== 0) throw new Error(`lab ${args.join(' ')}: ${r.stderr.slice(-800)}`);
+    };
+    try {
+      run(['images', 'build', 'month6']);
+      run(['up', 'month6', '--runtime', 'docker']);
+      const key = /LAB_WEAVIATE_API_KEY=(\S+)/.exec(fs.readFileSync(path.join(home, '.lab', 'month6', 'docker', 'credentials.env'), 'utf8'))![1]!;
+      const port = /LAB_WEAVIATE_PORT=(\d+)/.exec(fs.readFileSync(path.join(home, '.lab', 'month6', 'docker', 'credentials.env'), 'utf8'))?.[1] ?? '58088';
+      const docs = path.join(home, 'docs.jsonl');
+      fs.writeFileSync(docs, corpus.docs.map((d) => JSON.stringify({ doc_id: d.id, path: d.path, format: d.format, kind: d.kind, title: d.title, text: d.text, ...d.meta })).join('\n'));
+      const questions = path.join(home, 'questions.json');
+      fs.writeFileSync(questions, JSON.stringify(corpus.questions.slice(0, 200).map((q) => q.question)));
+      const script = `
+import json, sys, time
+sys.path.insert(0, ${JSON.stringify(path.resolve('src', 'services', 'python'))})
+sys.path.insert(0, ${JSON.stringify(path.resolve('labs', 'month6', 'exercises', '03-hybrid-rrf', 'solution'))})
+import lab_rag, pipeline
+e = lab_rag.Embedder(${JSON.stringify(path.join(home, 'cache.sqlite'))})
+s = lab_rag.WeaviateStore("http://127.0.0.1:${port}", ${JSON.stringify(key)}, "Lab_Bench", e)
+pipeline.index(s, [json.loads(l) for l in open(${JSON.stringify(docs)})])
+qs = json.load(open(${JSON.stringify(questions)}))
+vs = e(qs)
+out = {"chunks": s.count()}
+for name, f in [("dense", lambda q, v: s.search(v, 10)), ("bm25", lambda q, v: s.keyword(q, 10)), ("hybrid", lambda q, v: s.hybrid(q, v, 10))]:
+    ms = []
+    for q, v in zip(qs, vs):
+        t = time.perf_counter(); f(q, v); ms.append((time.perf_counter() - t) * 1000)
+    ms.sort(); out[name] = (ms[len(ms) // 2], ms[int(len(ms) * 0.95)])
+s.drop()
+print(json.dumps(out))`;
+      const venv = path.join(process.env.LAB_VENVS ?? path.resolve('node_modules', '.cache', 'lakehouse-lab', 'venvs'), 'month6', 'bin', 'python');
+      const r = spawnSync(venv, ['-c', script], { encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(r.stderr.slice(-800));
+      const m = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, [number, number]> & { chunks: number };
+      for (const name of ['dense', 'bm25', 'hybrid']) console.log(`weaviate query (${name}, top 10 of ${m.chunks.toLocaleString('en-US')} chunks, query vector precomputed): p50 ${m[name]![0].toFixed(1)} ms, p95 ${m[name]![1].toFixed(1)} ms`);
+    } finally {
+      spawnSync(process.execPath, [cli, 'down', 'month6', '--volumes'], { cwd: home, env });
+      await engine.stop();
+      fs.rmSync(home, { recursive: true, force: true });
+    }
+  }
+}
