@@ -219,6 +219,20 @@ program
   .addHelpText('after', examples(['lab restore month1 --list', 'lab restore month1', 'lab restore month1 2026-12-02T10-15-00-000Z']))
   .action(action(async (lab: string, stamp: string | undefined, flags) => (await import('./commands/restore.js')).restoreCommand(context(), lab, stamp, flags)));
 
+program
+  .command('compare [pairs...]')
+  .description('measure a backend habit against its data habit on this machine: the same data, the same answer checked on both sides, timed at growing scales')
+  .option('--list', 'list the pairs and what each measures')
+  .option('--all', 'run every pair (the default when none is named)')
+  .option('--scales <list>', 'row counts to measure at, e.g. 1e4,1e5,1e6 (default 1e3,1e4,1e5)')
+  .option('--runs <n>', 'timed runs per side and scale, after one warm-up (at least and by default 5)')
+  .option('--budget <seconds>', 'stop a run that takes longer than this and report the side as > budget (default 10)')
+  .option('--seed <n>', 'random seed of the generated data (default 42)')
+  .option('--postgres <url>', 'use this Postgres server instead of starting a temporary local one (also LAB_COMPARE_POSTGRES_URL)')
+  .option('--json', 'print one JSON object (the contract other tools read) instead of the tables')
+  .addHelpText('after', examples(['lab compare --list', 'lab compare n-plus-one', 'lab compare bulk-load --scales 1e3,1e4,1e5,1e6 --budget 30', 'lab compare --all --json > compare.json', 'lab compare column-scan --postgres postgres://lab@127.0.0.1:5432/lab']) + '\nEach pair first checks that both sides give the same answer, then times them: one warm-up,\nthen the median of the timed runs with its spread. A run past the budget is stopped, and the\nside is reported as > budget at that scale and above. Reports (Markdown, SVG chart) go to\n.lab/compare/. Postgres is a server started in a temporary directory from Debian\'s packages\n(apt-get install postgresql), Kafka the local broker of month5.\n')
+  .action(action(async (pairs: string[], flags) => (await import('./commands/compare.js')).compareCommand(context(Boolean(flags.json)), pairs, flags)));
+
 const images = program.command('images').description('container images of the docker runtime');
 images
   .command('build <lab> [services...]')

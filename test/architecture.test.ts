@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve('.');
 const SOURCES = ['src', 'labs', 'datasets'];
 
-type Layer = 'cli' | 'commands' | 'grade' | 'lab' | 'runtime' | 'runtime-impl' | 'services' | 'workspace' | 'ui' | 'base' | 'labs' | 'datasets';
+type Layer = 'cli' | 'commands' | 'compare' | 'grade' | 'lab' | 'runtime' | 'runtime-impl' | 'services' | 'workspace' | 'ui' | 'base' | 'labs' | 'datasets';
 
 function layerOf(file: string): Layer {
   const rel = path.relative(ROOT, file).split(path.sep);
@@ -16,7 +16,7 @@ function layerOf(file: string): Layer {
   if (rel[1] === 'cli.ts') return 'cli';
   // The implementations, and the factory that picks one of them.
   if (rel[1] === 'runtime' && ['docker', 'local', 'remote', 'select.ts'].includes(rel[2]!)) return 'runtime-impl';
-  if (['commands', 'grade', 'lab', 'runtime', 'services', 'workspace', 'ui'].includes(rel[1]!)) return rel[1] as Layer;
+  if (['commands', 'compare', 'grade', 'lab', 'runtime', 'services', 'workspace', 'ui'].includes(rel[1]!)) return rel[1] as Layer;
   return 'base';
 }
 
@@ -24,6 +24,8 @@ function layerOf(file: string): Layer {
 const FORBIDDEN: Record<Layer, Layer[]> = {
   cli: ['grade', 'runtime-impl'],
   commands: ['cli'],
+  // lab compare's pairs and measurements: engines come from the command, started by the local runtime's processes.
+  compare: ['cli', 'commands', 'grade', 'lab', 'runtime', 'runtime-impl', 'workspace'],
   grade: ['cli', 'commands', 'runtime-impl'],
   lab: ['cli', 'commands', 'grade', 'runtime', 'runtime-impl'],
   runtime: ['cli', 'commands', 'grade', 'runtime-impl'],

@@ -1,10 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { z } from 'zod';
+import { LabError } from '../errors.js';
 import { quoteIdentifier } from '../sql.js';
-import { defineService } from './service.js';
+import { defineService, type LocalProcess } from './service.js';
 
 export const POSTGRES_PORT = 5432;
 export const POSTGRES_USER = 'lab';
@@ -98,3 +101,46 @@ export const postgresService = defineService({
   where: (c) => `${c.user}@${c.host}:${c.port}/${c.database}`,
   start: (c) => new StartedPostgres(c),
 });
+
+/** The local server's default port on 127.0.0.1 (`lab compare` picks a free one). */
+export const LOCAL_POSTGRES_PORT = 45432;
+const LOCAL_DATA = 'data';
+
+/** The newest Debian PostgreSQL server binaries (/usr/lib/postgresql/<major>/bin), or one on the PATH. */
+export function postgresBinDir(): string | undefined {
+  const debian = '/usr/lib/postgresql';
+  const majors = fs.existsSync(debian) ? fs.readdirSync(debian).filter((v) => fs.existsSync(`${debian}/${v}/bin/postgres`)).sort((a, b) => Number(b) - Number(a)) : [];
+  if (majors.length) return `${debian}/${majors[0]}/bin`;
+  const onPath = spawnSync('pg_config', ['--bindir'], { encoding: 'utf8' });
+  return onPath.status === 0 && fs.existsSync(`${onPath.stdout.trim()}/postgres`) ? onPath.stdout.trim() : undefined;
+}
+
+/** initdb and postgres refuse to run as root: as root, they run as Debian's `postgres` user. */
+function asServerUser(command: string, args: string[]): { command: string; args: string[] } {
+  return process.getuid?.() === 0 ? { command: 'setpriv', args: ['--reuid=postgres', '--regid=postgres', '--clear-groups', command, ...args] } : { command, args };
+}
+
+/**
+ * A PostgreSQL server as a local process, from Debian's `postgresql` package: a cluster of its own
+ * in the service's folder (trust authentication, loopback only). Not the `local` of the module:
+ * month1's local runtime keeps its in-process source; `lab compare` starts this one for its pairs.
+ */
+export const localPostgresProcess: LocalProcess<PostgresConnection> = {
+  port: LOCAL_POSTGRES_PORT,
+  readyWithinMs: 30_000,
+  async prepare(ctx) {
+    const bin = postgresBinDir();
+    if (!bin) throw new LabError('No PostgreSQL server is installed here (initdb, postgres).', 'Install it: `apt-get install postgresql`, or give a server of your own: --postgres postgres://user@host:5432/db.');
+    fs.mkdirSync(ctx.dir, { recursive: true });
+    if (process.getuid?.() === 0) {
+      const owner = spawnSync('chown', ['-R', 'postgres:postgres', ctx.dir]);
+      if (owner.status !== 0) throw new LabError(`Could not hand ${ctx.dir} to the postgres user (as root, the server runs as that user).`, 'Run as a non-root user, or check that the `postgres` user exists (`apt-get install postgresql` creates it).');
+    }
+    if (fs.existsSync(path.join(ctx.dir, LOCAL_DATA, 'PG_VERSION'))) return;
+    const init = asServerUser(`${bin}/initdb`, ['-D', path.join(ctx.dir, LOCAL_DATA), '-U', POSTGRES_USER, '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
+    const r = spawnSync(init.command, init.args, { encoding: 'utf8' });
+    if (r.status !== 0) throw new LabError(`initdb failed: ${(r.stderr || r.stdout || String(r.error)).trim().split('\n').pop()}`, `Delete ${ctx.dir} and try again.`);
+  },
+  command: (ctx) => asServerUser(`${postgresBinDir()}/postgres`, ['-D', path.join(ctx.dir, LOCAL_DATA), '-p', String(ctx.port), '-h', '127.0.0.1', '-k', ctx.dir]),
+  connection: (port): PostgresConnection => ({ host: '127.0.0.1', port, user: POSTGRES_USER, password: '', database: 'postgres' }),
+};

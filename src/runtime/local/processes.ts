@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { LabError } from '../../errors.js';
 import { isAlive } from '../../pids.js';
@@ -144,4 +145,34 @@ export async function stopLocalService(s: LocalService): Promise<boolean> {
   for (let i = 0; i < 100 && isAlive(running.pid); i++) await new Promise((r) => setTimeout(r, 100));
   if (isAlive(running.pid)) signal('SIGKILL');
   return true;
+}
+
+/** A service started for one command in a folder of its own (`lab compare`'s Postgres and Kafka), stopped and removed after. */
+export interface TemporaryService<C> {
+  connection: C;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a module's local process on a free port in a new temporary folder (cacheDir holds what it
+ * downloads, kept between runs); `stop` ends it and removes the folder.
+ */
+export async function startTemporaryService<C>(module: ServiceModule<Role, C, unknown>, local: LocalProcess<C>, cacheDir: string, output: Output): Promise<TemporaryService<C>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `lab-${module.name}-`));
+  const s: LocalService = { module: { ...module, local: { ...local, port: await freePort() } } as LocalService['module'], dir };
+  const prior = process.env[portVariable(s)];
+  delete process.env[portVariable(s)];
+  const stop = async () => {
+    await stopLocalService(s);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const connection = (await startLocalService(s, cacheDir, output)) as C;
+    return { connection, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    if (prior !== undefined) process.env[portVariable(s)] = prior;
+  }
 }
