@@ -118,7 +118,6 @@ class Embedder:
     """The lab's model in this process, with the machine's cache of vectors (keyed by model and text)."""
 
     def __init__(self, cache_file):
-        import sqlite3
         here = os.path.dirname(os.path.abspath(__file__))
         if here not in sys.path:
             sys.path.insert(0, here)
@@ -126,9 +125,7 @@ class Embedder:
         self._np, self._embed = embedder.load()
         self._model = embedder.MODEL_ID
         self._batch = embedder.BATCH
-        os.makedirs(os.path.dirname(cache_file) or ".", exist_ok=True)
-        self._db = sqlite3.connect(cache_file, timeout=30)
-        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        self._cache = embedder.VectorCache(cache_file)
         self.texts = 0
         self.cached = 0
 
@@ -136,17 +133,13 @@ class Embedder:
         np = self._np
         texts = [str(t) for t in texts]
         keys = [hashlib.sha256(f"{self._model}\0{t}".encode()).hexdigest() for t in texts]
-        found = {}
-        for i in range(0, len(keys), 500):
-            part = keys[i : i + 500]
-            found.update(self._db.execute(f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(part))})", part).fetchall())
+        found = self._cache.get(keys)
         missing = sorted({k: t for k, t in zip(keys, texts) if k not in found}.items(), key=lambda kv: len(kv[1]))
         for i in range(0, len(missing), self._batch):
             batch = missing[i : i + self._batch]
             rows = [(k, v.tobytes()) for (k, _), v in zip(batch, self._embed([t for _, t in batch]))]
-            self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+            self._cache.put(rows)
             found.update(rows)
-        self._db.commit()
         self.texts += len(texts)
         self.cached += len(texts) - len(missing)
         if not texts:
