@@ -11,7 +11,7 @@ import { localPostgresProcess, postgresService, probePostgres, type PostgresConn
 import { PAIRS } from '../compare/pairs/index.js';
 import type { Engine, Pair } from '../compare/pair.js';
 import { pairText, toJson, writeReports } from '../compare/report.js';
-import { runPair, type CompareEngines, type PairResult } from '../compare/run.js';
+import { killRunningSides, runPair, type CompareEngines, type PairResult } from '../compare/run.js';
 import { formatCount } from '../ui/output.js';
 import { DEFAULT_SEED, type CommandContext } from './context.js';
 
@@ -133,7 +133,11 @@ export async function compareCommand(ctx: CommandContext, ids: string[], flags: 
   const seed = positive('--seed', flags.seed, DEFAULT_SEED, 0);
   const started: Array<TemporaryService<unknown>> = [];
   const stopAll = () => Promise.all(started.splice(0).map((s) => s.stop()));
-  const onSignal = () => void stopAll().finally(() => process.exit(130));
+  const onSignal = () => {
+    ctx.output.info('interrupted: stopping the sides and the engines this command started');
+    killRunningSides();
+    void stopAll().finally(() => process.exit(130));
+  };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const results: PairResult[] = [];

@@ -143,7 +143,8 @@ export function pairMarkdown(r: PairResult, svgName: string, machine: string): s
 
 /** The chart of one pair: time against rows on log-log axes, a line per side, the crossover marked. */
 export async function pairSvg(r: PairResult): Promise<string> {
-  const values = r.results.flatMap((x) => [x.backend, x.data, ...x.also].filter((o) => o.timing).map((o) => ({ rows: x.scale, ms: o.timing!.medianMs, lo: o.timing!.minMs, hi: o.timing!.maxMs, side: o.label })));
+  const named = (x: PairResult['results'][number]): Array<[string, SideOutcome]> => [[`backend: ${x.backend.label}`, x.backend], [`data: ${x.data.label}`, x.data], ...x.also.map((a): [string, SideOutcome] => [a.label, a])];
+  const values = r.results.flatMap((x) => named(x).filter(([, o]) => o.timing).map(([side, o]) => ({ rows: x.scale, ms: o.timing!.medianMs, lo: o.timing!.minMs, hi: o.timing!.maxMs, side })));
   const layers: vl.TopLevelSpec[] | object[] = [
     { mark: { type: 'line', point: true }, encoding: { x: { field: 'rows', type: 'quantitative', scale: { type: 'log' }, title: 'rows' }, y: { field: 'ms', type: 'quantitative', scale: { type: 'log' }, title: r.pair.measures ? 'delay (ms, median)' : 'time (ms, median)' }, color: { field: 'side', type: 'nominal', title: null } } },
     { mark: { type: 'rule' }, encoding: { x: { field: 'rows', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { field: 'side', type: 'nominal' } } },

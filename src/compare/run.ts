@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
@@ -71,6 +71,13 @@ const PYTHON_SIDE = path.join(PACKAGE_ROOT, 'src', 'compare', 'python', 'compare
 /** Opening a side (connecting, loading a DataFrame) may take this long before its runs start. */
 const OPEN_BUDGET_MS = 120_000;
 
+/** The side processes running now: an interrupted `lab compare` kills them before it stops its engines. */
+const runningSides = new Set<ChildProcess>();
+
+export function killRunningSides(): void {
+  for (const child of runningSides) child.kill('SIGKILL');
+}
+
 export const scaleLabel = (n: number) => formatCount(n);
 
 /** Runs one side in its own process; a run past the budget kills it (`never waited for`). */
@@ -91,6 +98,7 @@ export function runSide(pair: Pair, which: string, side: Side, ctx: SideContext,
   }
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    runningSides.add(child);
     const runs: number[] = [];
     const digests = new Set<string>();
     let preview: string | undefined;
@@ -103,6 +111,7 @@ export function runSide(pair: Pair, which: string, side: Side, ctx: SideContext,
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      runningSides.delete(child);
       fs.rmSync(jobFile, { force: true });
       resolve(outcome);
     };
