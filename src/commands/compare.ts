@@ -5,6 +5,7 @@ import pc from 'picocolors';
 import { LabError, errorMessage } from '../errors.js';
 import { loadLab } from '../lab/load.js';
 import { startLabPython } from '../runtime/lab-python.js';
+import { getRuntime } from '../runtime/select.js';
 import { startTemporaryService, type TemporaryService } from '../runtime/local/processes.js';
 import { kafkaService, type KafkaConnection } from '../services/kafka.js';
 import { localPostgresProcess, postgresService, probePostgres, type PostgresConnection } from '../services/postgres.js';
@@ -73,6 +74,23 @@ async function postgresVersion(config: PostgresConnection): Promise<string> {
   }
 }
 
+/** month1's Postgres when month1 is up on the docker runtime; false (and a local server instead) when it is not, or does not answer. */
+async function month1OnDocker(ctx: CommandContext, engines: CompareEngines): Promise<boolean> {
+  const month1 = ctx.state.lab('month1');
+  if (month1?.status !== 'up' || month1.runtime !== 'docker') return false;
+  try {
+    const runtime = await getRuntime('docker', ctx.paths);
+    const stack = await runtime.attach(await loadLab('month1'), { seed: month1.seed, scale: month1.scale });
+    const postgres = await stack.service('oltp');
+    await probePostgres(postgres.connection);
+    engines.postgres = { config: postgres.connection, where: `PostgreSQL ${await postgresVersion(postgres.connection)}, month1's docker stack (${postgres.displayUrl})` };
+    return true;
+  } catch (err) {
+    ctx.output.info(`  month1's docker Postgres does not answer (${errorMessage(err)}): starting a local one`);
+    return false;
+  }
+}
+
 /** Starts (or reaches) what the chosen pairs need; what cannot start is recorded, and only its pairs are skipped. */
 async function startEngines(ctx: CommandContext, needs: Set<Engine>, flags: CompareFlags, started: Array<TemporaryService<unknown>>): Promise<CompareEngines> {
   const engines: CompareEngines = { missing: {} };
@@ -87,6 +105,8 @@ async function startEngines(ctx: CommandContext, needs: Set<Engine>, flags: Comp
           throw new LabError(`The Postgres at ${u.host} does not answer: ${errorMessage(err)}`, 'Check the URL given with --postgres (or LAB_COMPARE_POSTGRES_URL).');
         });
         engines.postgres = { config, where: `PostgreSQL ${await postgresVersion(config)}, the server at ${u.host} (given)` };
+      } else if (await month1OnDocker(ctx, engines)) {
+        // month1's compose stack runs a Postgres already: the pairs use it, in schemas of their own.
       } else {
         const server = await startTemporaryService(postgresService, localPostgresProcess, downloads, ctx.output);
         started.push(server);
