@@ -111,7 +111,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     // lab compare uses the stack's Postgres while month1 is up on containers, in schemas of its own.
     const compare = await lab(['compare', 'n-plus-one', '--scales', '200', '--json'], { cwd, env });
     expect(compare.code, compare.stderr).toBe(0);
-    expect(JSON.parse(compare.stdout).pairs[0]).toMatchObject({ sameAnswer: true, engines: { postgres: expect.stringMatching(/^PostgreSQL 16\.\d+, month1's docker stack/) } });
+    expect(JSON.parse(compare.stdout).pairs[0]).toMatchObject({ sameAnswer: true, engines: { postgres: expect.stringMatching(/^PostgreSQL \d+\.\d+, month1's docker stack/) } });
 
     const logs = await lab(['logs', 'month1', 'postgres', '--tail', '5'], { cwd, env });
     expect(logs.code).toBe(0);
