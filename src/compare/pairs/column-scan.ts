@@ -1,7 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type pg from 'pg';
 import { definePair } from '../pair.js';
-import { duckdb, duckRows, ensureShopInPostgres, ensureShopParquet, num, parquetOf, postgresClient } from './shop.js';
+import { duckdb, duckRows, ensureShopBoth, num, parquetOf, postgresQuerySide } from './shop.js';
 
 const SCAN = (from: string) => `SELECT status, channel, count(*) AS orders, sum(amount_cents::BIGINT * qty) AS revenue FROM ${from} GROUP BY status, channel ORDER BY status, channel`;
 
@@ -16,20 +15,8 @@ export const columnScan = definePair({
     'Parquet stores each column together, compressed; DuckDB reads the four it needs and aggregates them in vectors.',
     'Published elsewhere (ClickBench, 100 M rows): DuckDB ~1,200× untuned Postgres by geometric mean. The counter-case is `lab compare point-lookup`.',
   ],
-  async prepare(ctx) {
-    await ensureShopInPostgres(ctx);
-    await ensureShopParquet(ctx);
-  },
-  backend: {
-    label: 'row store',
-    engine: 'Postgres (heap table)',
-    open: postgresClient,
-    async run(client: pg.Client) {
-      const r = await client.query(SCAN('orders'));
-      return { answer: r.rows.map((x) => [x.status, x.channel, num(x.orders), num(x.revenue)]) };
-    },
-    close: (client: pg.Client) => client.end(),
-  },
+  prepare: ensureShopBoth,
+  backend: postgresQuerySide('row store', 'Postgres (heap table)', SCAN('orders'), (x) => [x.status, x.channel, num(x.orders), num(x.revenue)]),
   data: {
     label: 'column store',
     engine: 'DuckDB over Parquet',

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { definePair } from '../pair.js';
-import { ensureShopInPostgres, num, postgresClient } from './shop.js';
+import { ensureShopInPostgres, num, postgresClient, postgresQuerySide } from './shop.js';
 
 /** Per customer with orders: how many, and the amount of the latest (ties by id). */
 export const nPlusOne = definePair({
@@ -32,19 +32,14 @@ export const nPlusOne = definePair({
     },
     close: (client: pg.Client) => client.end(),
   },
-  data: {
-    label: 'one window query',
-    engine: 'Postgres (one query)',
-    open: postgresClient,
-    async run(client: pg.Client) {
-      const r = await client.query(`
-        SELECT customer_id, orders, amount_cents FROM (
-          SELECT customer_id, amount_cents, count(*) OVER (PARTITION BY customer_id) AS orders,
-                 row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC, id DESC) AS nth
-          FROM orders) o
-        WHERE nth = 1 ORDER BY customer_id`);
-      return { answer: r.rows.map((row) => [row.customer_id, num(row.orders), row.amount_cents]) };
-    },
-    close: (client: pg.Client) => client.end(),
-  },
+  data: postgresQuerySide(
+    'one window query',
+    'Postgres (one query)',
+    `SELECT customer_id, orders, amount_cents FROM (
+       SELECT customer_id, amount_cents, count(*) OVER (PARTITION BY customer_id) AS orders,
+              row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at DESC, id DESC) AS nth
+       FROM orders) o
+     WHERE nth = 1 ORDER BY customer_id`,
+    (row) => [row.customer_id, num(row.orders), row.amount_cents],
+  ),
 });

@@ -2,7 +2,7 @@ import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api
 import type pg from 'pg';
 import { random } from '../../../datasets/random.js';
 import { definePair, type SideContext } from '../pair.js';
-import { duckdb, ensureShopInPostgres, ensureShopParquet, num, parquetOf, postgresClient } from './shop.js';
+import { duckdb, ensureShopBoth, num, parquetOf, postgresClient } from './shop.js';
 
 const LOOKUPS = 100;
 
@@ -23,10 +23,7 @@ export const pointLookup = definePair({
     'A column store has no such index: it prunes row groups by their min/max, then decodes a block of every column to rebuild one row.',
     'This is why OLTP stays on Postgres: a ratio below 1 here is the measurement, not a failure.',
   ],
-  async prepare(ctx) {
-    await ensureShopInPostgres(ctx);
-    await ensureShopParquet(ctx);
-  },
+  prepare: ensureShopBoth,
   backend: {
     label: 'B-tree lookups',
     engine: 'Postgres (primary key index)',

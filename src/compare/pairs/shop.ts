@@ -5,7 +5,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { writeShopCsv } from '../../../datasets/habits/orders.js';
-import type { PrepareContext, SideContext } from '../pair.js';
+import type { PrepareContext, SideContext, TsSide } from '../pair.js';
 
 /** The shop's CSV files, written once per scale and seed (a marker says they are whole). */
 export function ensureShopCsv(ctx: SideContext): void {
@@ -80,3 +80,22 @@ export async function postgresClient(ctx: SideContext): Promise<pg.Client> {
 }
 
 export const num = (v: unknown) => (v === null ? null : Number(v));
+
+/** A side that is one query on the pair's Postgres schema, its rows mapped to the answer. */
+export function postgresQuerySide(label: string, engine: string, sql: string, row: (r: Record<string, unknown>) => unknown[]): TsSide<pg.Client> {
+  return {
+    label,
+    engine,
+    open: postgresClient,
+    async run(client) {
+      return { answer: (await client.query(sql)).rows.map(row) };
+    },
+    close: (client) => client.end(),
+  };
+}
+
+/** The shop in Postgres and as Parquet: the pairs that put the row store against the column store. */
+export async function ensureShopBoth(ctx: PrepareContext): Promise<void> {
+  await ensureShopInPostgres(ctx);
+  await ensureShopParquet(ctx);
+}

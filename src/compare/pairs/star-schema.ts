@@ -1,6 +1,7 @@
-import type pg from 'pg';
 import { definePair } from '../pair.js';
-import { ensureShopInPostgres, num, postgresClient } from './shop.js';
+import { ensureShopInPostgres, num, postgresQuerySide } from './shop.js';
+
+const revenueRow = (x: Record<string, unknown>) => [x.region, x.category, x.month, num(x.revenue)];
 
 const STAR = `
 CREATE TABLE dim_customer AS SELECT c.id AS customer_key, r.name AS region FROM customers c JOIN cities ci ON ci.id = c.city_id JOIN regions r ON r.id = ci.region_id;
@@ -31,35 +32,25 @@ export const starSchema = definePair({
     const built = await ctx.pg!.query(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'star_built'`, [ctx.postgres!.schema]);
     if (!built.rowCount) await ctx.pg!.query(`SET search_path = ${ctx.postgres!.schema}; ${STAR}`);
   },
-  backend: {
-    label: '3NF joins',
-    engine: 'Postgres (5 joins at query time)',
-    open: postgresClient,
-    async run(client: pg.Client) {
-      const r = await client.query(`
-        SELECT r.name AS region, cat.name AS category,
-               (extract(year FROM o.ordered_at AT TIME ZONE 'UTC') * 100 + extract(month FROM o.ordered_at AT TIME ZONE 'UTC'))::int AS month,
-               sum(o.amount_cents::bigint * o.qty) AS revenue
-        FROM orders o
-        JOIN customers c ON c.id = o.customer_id JOIN cities ci ON ci.id = c.city_id JOIN regions r ON r.id = ci.region_id
-        JOIN products p ON p.id = o.product_id JOIN categories cat ON cat.id = p.category_id
-        WHERE o.status = 'paid'
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
-      return { answer: r.rows.map((x) => [x.region, x.category, x.month, num(x.revenue)]) };
-    },
-    close: (client: pg.Client) => client.end(),
-  },
-  data: {
-    label: 'star schema',
-    engine: 'Postgres (fact + 2 dimensions)',
-    open: postgresClient,
-    async run(client: pg.Client) {
-      const r = await client.query(`
-        SELECT dc.region, dp.category, f.month_key AS month, sum(f.revenue_cents) AS revenue
-        FROM fact_sales f JOIN dim_customer dc USING (customer_key) JOIN dim_product dp USING (product_key)
-        GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`);
-      return { answer: r.rows.map((x) => [x.region, x.category, x.month, num(x.revenue)]) };
-    },
-    close: (client: pg.Client) => client.end(),
-  },
+  backend: postgresQuerySide(
+    '3NF joins',
+    'Postgres (5 joins at query time)',
+    `SELECT r.name AS region, cat.name AS category,
+            (extract(year FROM o.ordered_at AT TIME ZONE 'UTC') * 100 + extract(month FROM o.ordered_at AT TIME ZONE 'UTC'))::int AS month,
+            sum(o.amount_cents::bigint * o.qty) AS revenue
+     FROM orders o
+     JOIN customers c ON c.id = o.customer_id JOIN cities ci ON ci.id = c.city_id JOIN regions r ON r.id = ci.region_id
+     JOIN products p ON p.id = o.product_id JOIN categories cat ON cat.id = p.category_id
+     WHERE o.status = 'paid'
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    revenueRow,
+  ),
+  data: postgresQuerySide(
+    'star schema',
+    'Postgres (fact + 2 dimensions)',
+    `SELECT dc.region, dp.category, f.month_key AS month, sum(f.revenue_cents) AS revenue
+     FROM fact_sales f JOIN dim_customer dc USING (customer_key) JOIN dim_product dp USING (product_key)
+     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
+    revenueRow,
+  ),
 });
