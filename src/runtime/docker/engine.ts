@@ -44,6 +44,17 @@ export class ConnectedEngine {
     readonly version: { name: string; version: string; memTotalBytes: number },
   ) {}
 
+  /**
+   * A client for image builds and imports: no socket timeout, since a build step (apt-get on a busy
+   * machine, a COPY of a large jar) may print nothing for minutes, and the 15 s timeout of the other
+   * calls would abort it (Podman then reports the build as "aborted").
+   */
+  get builder(): Docker {
+    return (this.#builder ??= new Docker({ ...this.endpoint.options }));
+  }
+
+  #builder?: Docker;
+
   /** The environment the compose CLI needs to reach the same engine. */
   composeEnv(): Record<string, string> {
     return { DOCKER_HOST: this.endpoint.options.socketPath ? `unix://${this.endpoint.options.socketPath}` : `tcp://${this.endpoint.address}` };

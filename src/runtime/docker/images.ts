@@ -77,7 +77,7 @@ async function imageExists(engine: ConnectedEngine, tag: string): Promise<boolea
 function followProgress(engine: ConnectedEngine, stream: NodeJS.ReadableStream, onLine: (line: string) => void): Promise<void> {
   const tail: string[] = [];
   return new Promise((resolve, reject) => {
-    engine.docker.modem.followProgress(
+    engine.builder.modem.followProgress(
       stream,
       (err: Error | null, events: Array<{ error?: string }>) => {
         const failed = err?.message ?? events.find((e) => e.error)?.error;
@@ -115,7 +115,7 @@ async function buildBase(engine: ConnectedEngine, output: Output, suite: string)
     await execFileAsync('debootstrap', ['--variant=minbase', suite, root, process.env.LAB_DEBIAN_MIRROR ?? DEFAULT_DEBIAN_MIRROR], { maxBuffer: 64 * 1024 * 1024 });
     const tar = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [repo, tag] = image.split(/:(?=[^:]+$)/) as [string, string];
-    const stream = await engine.docker.importImage(tar.stdout as unknown as string, { repo, tag });
+    const stream = await engine.builder.importImage(tar.stdout as unknown as string, { repo, tag });
     await followProgress(engine, stream, () => undefined);
     if (!(await imageExists(engine, image))) {
       // Podman's Docker-compatible import ignores `tag` and tags :latest; retag it as asked.
@@ -192,7 +192,7 @@ export async function buildLocalImages(engine: ConnectedEngine, stack: ComposeSt
     const t0 = performance.now();
     const ctx = await prepareContext(image.recipe, output);
     const build = async () => {
-      const stream = await engine.docker.buildImage(
+      const stream = await engine.builder.buildImage(
         { context: ctx, src: fs.readdirSync(ctx) },
         { t: image.tag, dockerfile: 'Containerfile', networkmode: 'host', rm: true, forcerm: true, labels: { 'io.lakehouse-lab.recipe': image.recipe } },
       );

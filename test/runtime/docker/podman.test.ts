@@ -331,17 +331,23 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     const [weaviate] = await docker.listContainers({ filters: { label: [`${PROJECT_LABEL}=lab-month6`, 'com.docker.compose.service=weaviate'] } });
     // gRPC listens on every interface inside the container: the engine publishes it on loopback only.
     expect(weaviate!.Ports.filter((p) => p.PublicPort).every((p) => p.IP === '127.0.0.1')).toBe(true);
-    for (const ex of ['02-newest-policy', '03-hybrid-rrf', '07-reingest']) fs.copyFileSync(path.resolve(`labs/month6/exercises/${ex}/solution/pipeline.py`), path.join(cwd, 'workspace', 'month6', ex, 'pipeline.py'));
-    const check = await lab(['check', 'month6', '--json'], { cwd, env, timeoutMs: 900_000 });
-    const report = JSON.parse(check.stdout) as { runtime: string; exercises: Array<{ id: string; passed: boolean }> };
-    expect(report.runtime).toBe('docker');
-    const passed = Object.fromEntries(report.exercises.map((e) => [e.id, e.passed]));
-    expect(passed, check.stderr).toMatchObject({ '02-newest-policy': true, '03-hybrid-rrf': true, '07-reingest': true, '01-chunker': false });
+    // The three references that use what only the store does (filters, BM25 and RRF, deletes), one
+    // check each: the templates' failures are proven on the local runtime by `lab dev check`.
+    let said = '';
+    for (const ex of ['02-newest-policy', '03-hybrid-rrf', '07-reingest']) {
+      fs.copyFileSync(path.resolve(`labs/month6/exercises/${ex}/solution/pipeline.py`), path.join(cwd, 'workspace', 'month6', ex, 'pipeline.py'));
+      const check = await lab(['check', 'month6', ex, '--json'], { cwd, env, timeoutMs: 1_200_000 });
+      expect(check.stdout, check.stderr).not.toBe('');
+      const report = JSON.parse(check.stdout) as { runtime: string; exercises: Array<{ id: string; passed: boolean; checks: unknown[] }> };
+      expect(report.runtime).toBe('docker');
+      expect(report.exercises[0], JSON.stringify(report.exercises[0]?.checks)).toMatchObject({ id: ex, passed: true });
+      said += check.stdout + check.stderr;
+    }
     // Nothing of the grader's stays in Weaviate: each run's collection is dropped.
     const key = /LAB_WEAVIATE_API_KEY=(\S+)/.exec(fs.readFileSync(path.join(cwd, '.lab', 'month6', 'docker', 'credentials.env'), 'utf8'))![1]!;
     const schema = (await (await fetch(`http://127.0.0.1:${ports.LAB_WEAVIATE_PORT}/v1/schema`, { headers: { Authorization: `Bearer ${key}` } })).json()) as { classes: unknown[] };
     expect(schema.classes).toEqual([]);
-    expect(up.stdout + up.stderr + check.stdout + check.stderr).not.toContain(key);
+    expect(up.stdout + up.stderr + said).not.toContain(key);
     await docker.getContainer(weaviate!.Id).stop();
     const stopped = await lab(['check', 'month6', '03', '--fresh'], { cwd, env });
     expect(stopped.code).not.toBe(0);
