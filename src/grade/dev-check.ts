@@ -40,6 +40,11 @@ export function validateLab(lab: LoadedLab): Finding[] {
 
 const failedChecks = (r: ExerciseResult) => r.checks.filter((c) => !c.passed).map((c) => `${c.name}: ${c.message.split('\n')[0]}`);
 
+/** How many times a reference that misses only a measured threshold is graded again. */
+const MEASUREMENT_RETAKES = 2;
+
+export const failedOnlyMeasurements = (r: ExerciseResult) => r.checks.every((c) => c.passed || (c.status === 'fail' && c.score !== undefined && c.threshold !== undefined));
+
 /** A solution that should fail: graded on the first dataset, and on the others only if it passed there (one failure is enough). */
 async function gradeUntilFailing(stack: StartedStack, paths: LabPaths, ex: LoadedExercise): Promise<ExerciseResult> {
   const [first, ...rest] = stack.datasets;
@@ -65,7 +70,12 @@ export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: Lo
     else if (!graded.checks.some((c) => c.status === 'fail')) findings.push({ exercise: ex.id, problem: `the wrong solution wrong/${path.basename(wrong)} does not run: ${failedChecks(graded).join('; ')}` });
   }
   fs.copyFileSync(ex.solutionFile, file);
-  const solution = await gradeExercise(stack, paths, ex, { fresh: true });
+  let solution = await gradeExercise(stack, paths, ex, { fresh: true });
+  // A measurement (latency at a rate) on a busy machine is taken again before it counts against the
+  // reference: only a reference that misses it every time is the lab's fault.
+  for (let retake = 0; retake < MEASUREMENT_RETAKES && !solution.passed && failedOnlyMeasurements(solution); retake++) {
+    solution = await gradeExercise(stack, paths, ex, { fresh: true });
+  }
   if (!solution.passed) findings.push({ exercise: ex.id, problem: `the reference solution fails: ${failedChecks(solution).join('; ')}` });
   for (const d of stack.datasets) {
     if (!solution.checks.some((c) => c.name.endsWith(` · ${d.label}`))) findings.push({ exercise: ex.id, problem: `no check ran on ${d.label}` });
