@@ -26,9 +26,11 @@ export async function devCheckCommand(ctx: CommandContext, labName: string | und
   process.env.LAB_DOWNLOADS ??= path.join(ctx.paths.home, 'downloads');
   let problems = 0;
   for (const lab of labs) {
-    const findings = await devCheckLab(ctx, lab, scales);
+    const all = await devCheckLab(ctx, lab, scales);
+    const findings = all.filter((f) => !f.warning);
+    const warnings = all.length - findings.length;
     problems += findings.length;
-    ctx.output.result(findings.length ? pc.red(`✗ ${lab.name}: ${findings.length} problem${findings.length === 1 ? '' : 's'}`) : pc.green(`✓ ${lab.name}: valid, every template fails, every reference passes`));
+    ctx.output.result(findings.length ? pc.red(`✗ ${lab.name}: ${findings.length} problem${findings.length === 1 ? '' : 's'}`) : pc.green(`✓ ${lab.name}: valid, every template fails, every reference passes${warnings ? ` (⚠ ${warnings} timing target${warnings === 1 ? '' : 's'} this machine could not meet)` : ''}`));
   }
   return problems ? 1 : 0;
 }
@@ -52,8 +54,9 @@ function parseScales(value: string | undefined): Scale[] {
 async function devCheckLab(ctx: CommandContext, lab: LoadedLab, scales: Scale[]): Promise<Finding[]> {
   const out = ctx.output;
   const report = (label: string, found: Finding[]) => {
-    out.result(`${found.length ? pc.red('✗') : pc.green('✓')} ${label}`);
-    for (const f of found) out.result(`    ${pc.red('✗')} ${f.exercise ? `${f.exercise}: ` : ''}${f.problem}`);
+    const problems = found.filter((f) => !f.warning);
+    out.result(`${problems.length ? pc.red('✗') : found.length ? pc.yellow('⚠') : pc.green('✓')} ${label}`);
+    for (const f of found) out.result(`    ${f.warning ? pc.yellow('⚠') : pc.red('✗')} ${f.exercise ? `${f.exercise}: ` : ''}${f.problem}`);
     return found;
   };
   out.result(pc.bold(`lab dev check ${lab.name}`) + pc.dim(` — ${lab.exercises.length} exercises on seed ${DEFAULT_SEED} (small) and the hidden seed, in a scratch home`));

@@ -15,6 +15,8 @@ import { gradeExercise, type ExerciseResult } from './grader.js';
 export interface Finding {
   exercise?: string;
   problem: string;
+  /** Not the lab's fault: a measured threshold (latency) this machine was too busy to meet; shown, not counted. */
+  warning?: true;
 }
 
 /** The lab as data: a lesson, exercises numbered once each, every one with a title, a template, a solution and hints. */
@@ -76,7 +78,10 @@ export async function checkExercise(stack: StartedStack, paths: LabPaths, ex: Lo
   for (let retake = 0; retake < MEASUREMENT_RETAKES && !solution.passed && failedOnlyMeasurements(solution); retake++) {
     solution = await gradeExercise(stack, paths, ex, { fresh: true });
   }
-  if (!solution.passed) findings.push({ exercise: ex.id, problem: `the reference solution fails: ${failedChecks(solution).join('; ')}` });
+  if (!solution.passed && failedOnlyMeasurements(solution)) {
+    // A timing target is a benchmark's to judge: the templates and wrong solutions above still had to fail.
+    findings.push({ exercise: ex.id, warning: true, problem: `the reference missed only a measured threshold, ${1 + MEASUREMENT_RETAKES} times: this machine is too busy to prove it here (${failedChecks(solution).join('; ')})` });
+  } else if (!solution.passed) findings.push({ exercise: ex.id, problem: `the reference solution fails: ${failedChecks(solution).join('; ')}` });
   for (const d of stack.datasets) {
     if (!solution.checks.some((c) => c.name.endsWith(` · ${d.label}`))) findings.push({ exercise: ex.id, problem: `no check ran on ${d.label}` });
   }
