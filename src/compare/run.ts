@@ -183,11 +183,12 @@ export async function runPair(pair: Pair, opts: CompareOptions): Promise<PairRes
   const results: ScaleResult[] = [];
   for (const scale of opts.scales) {
     const outcome: Record<string, SideOutcome> = {};
+    const dir = path.join(opts.dataDir, `n${scale}-s${opts.seed}`);
     if (pair.maxScale && scale > pair.maxScale.rows) {
       for (const [which, side] of sides) outcome[which] = { label: side.label, engine: side.engine, status: 'not-run', message: `not run above ${scaleLabel(pair.maxScale.rows)} rows: ${pair.maxScale.why}` };
     } else {
       const ctx: SideContext = {
-        dir: path.join(opts.dataDir, `n${scale}-s${opts.seed}`),
+        dir,
         scale,
         seed: opts.seed,
         postgres: opts.engines.postgres && pair.needs.includes('postgres') ? { ...(opts.engines.postgres.config as pg.ClientConfig), options: `-c statement_timeout=${opts.budgetMs + 1_000}`, schema: `lab_compare_n${scale}_s${opts.seed}` } : undefined,
@@ -223,7 +224,7 @@ export async function runPair(pair: Pair, opts: CompareOptions): Promise<PairRes
     const row: ScaleResult = { scale, backend, data, also: sides.slice(2).map(([w]) => outcome[w]!) };
     if (measured.length >= 2) row.sameAnswer = new Set(measured.map((o) => o.digest)).size === 1;
     if (backend.timing && data.timing) Object.assign(row, (({ ratio, spread }) => ({ ratio, ratioSpread: spread }))(ratioOf(backend.timing, data.timing)));
-    if (pair.sizes && backend.status !== 'not-run') row.sizes = pair.sizes({ dir: path.join(opts.dataDir, `n${scale}-s${opts.seed}`), scale, seed: opts.seed });
+    if (pair.sizes && backend.status !== 'not-run') row.sizes = pair.sizes({ dir, scale, seed: opts.seed });
     results.push(row);
   }
   const points = (pick: (r: ScaleResult) => SideOutcome) => results.filter((r) => pick(r).timing).map((r) => ({ rows: r.scale, ms: pick(r).timing!.medianMs }));

@@ -23,15 +23,14 @@ export async function duckdb(): Promise<DuckDBConnection> {
   return instance.connect();
 }
 
-/** orders.parquet (and the other tables), written by DuckDB from the CSV files once. */
+/** orders.parquet, written by DuckDB from the CSV file once. */
 export async function ensureShopParquet(ctx: SideContext): Promise<void> {
   ensureShopCsv(ctx);
   const marker = path.join(ctx.dir, '.parquet-done');
   if (fs.existsSync(marker)) return;
+  // Only the orders are read from Parquet: the other tables are small and live in Postgres.
   const db = await duckdb();
-  for (const table of ['orders', 'customers', 'products', 'categories', 'cities', 'regions']) {
-    await db.run(`COPY (SELECT * FROM read_csv('${csvOf(ctx, table)}', header = true, auto_detect = true) ORDER BY id) TO '${path.join(ctx.dir, `${table}.parquet`)}' (FORMAT parquet)`);
-  }
+  await db.run(`COPY (SELECT * FROM read_csv('${csvOf(ctx, 'orders')}', header = true, auto_detect = true) ORDER BY id) TO '${parquetOf(ctx, 'orders')}' (FORMAT parquet)`);
   db.closeSync();
   fs.writeFileSync(marker, '');
 }
