@@ -17,7 +17,7 @@ export function scratchDir(prefix: string): string {
 }
 
 /** Runs the built `lab` CLI as a user would. */
-export function lab(args: string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult> {
+export function lab(args: string[], opts: { cwd: string; env?: Record<string, string>; timeoutMs?: number; onStderr?: (soFar: string) => void }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: opts.cwd,
@@ -27,7 +27,10 @@ export function lab(args: string[], opts: { cwd: string; env?: Record<string, st
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      opts.onStderr?.(stderr);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 170_000);
     child.on('error', reject);
     child.on('close', (code) => {

@@ -58,7 +58,7 @@ export async function detectCommand(ctx: CommandContext, labName: string, exerci
     await store.flushDb();
     await store.quit();
   }
-  await admin.createTopics({ topics: [{ topic: alerts, numPartitions: 1 }, { topic: deadLetters, numPartitions: 1 }] }).catch(() => undefined);
+  await broker.createTopics(admin, [{ topic: alerts, numPartitions: 1 }, { topic: deadLetters, numPartitions: 1 }]).catch(() => undefined);
   await admin.disconnect();
 
   const python = isPythonDetector(file) ? await stack.service('python') : undefined;

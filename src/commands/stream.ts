@@ -71,7 +71,7 @@ export async function streamCommand(ctx: CommandContext, labName: string, flags:
       // The broker removes a topic asynchronously: wait until it is gone before creating it again.
       for (let i = 0; i < 50 && (await admin.listTopics()).includes(topic); i++) await new Promise((r) => setTimeout(r, 100));
     }
-    if (flags.fromStart || !exists) await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topic, numPartitions: PAYMENTS_PARTITIONS }] });
+    if (flags.fromStart || !exists) await broker.createTopics(admin, [{ topic, numPartitions: PAYMENTS_PARTITIONS }]);
     let saved: Position | undefined;
     try {
       saved = JSON.parse(fs.readFileSync(positionFile, 'utf8')) as Position;

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
 import { PACKAGE_ROOT } from '../paths.js';
@@ -81,6 +81,26 @@ export class StartedKafka {
       () => true,
       () => false,
     );
+  }
+
+  /**
+   * Creates topics and returns once their partitions are served: a leader in the metadata is not
+   * yet a broker that answers for the partition (a produce right after can get "does not host this topic-partition").
+   */
+  async createTopics(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
+    await admin.createTopics({ waitForLeaders: true, topics });
+    const deadline = Date.now() + timeoutMs;
+    for (const { topic } of topics) {
+      for (;;) {
+        try {
+          await admin.fetchTopicOffsets(topic);
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    }
   }
 
   /** The name a topic or consumer group of the lab has here: inside the learner's prefix on a shared cluster. */

@@ -113,10 +113,11 @@ describe('no broken state after an interrupt or a race', () => {
       expectOneLine(await lab(['reset', 'month1'], { cwd }), new RegExp(`\`lab check month1\` \\(pid ${holder.pid}\\) is using month1's data`));
       fs.renameSync(path.join(locks, `read-${holder.pid}`), path.join(locks, `write-${holder.pid}`));
       fs.writeFileSync(path.join(locks, `write-${holder.pid}`), 'lab reset month1');
-      const waiting = lab(['check', 'month1', '01'], { cwd });
-      await new Promise((r) => setTimeout(r, 2_000));
-      fs.rmSync(path.join(locks, `write-${holder.pid}`));
-      const r = await waiting;
+      // The reset's lock goes once the check says it waits (a fixed pause raced a slow start on a busy machine).
+      const lift = () => fs.rmSync(path.join(locks, `write-${holder.pid}`), { force: true });
+      const safety = setTimeout(lift, 60_000);
+      const r = await lab(['check', 'month1', '01'], { cwd, onStderr: (soFar) => soFar.includes('waiting for it to finish') && lift() });
+      clearTimeout(safety);
       expect(r.stderr).toMatch(/`lab reset month1` \(pid \d+\) is rewriting month1's data: waiting for it to finish/);
       expect(r.stdout).toMatch(/01-dedupe-orders/);
     } finally {

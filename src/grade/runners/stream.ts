@@ -392,7 +392,7 @@ async function runPass(job: Job, target: Target, solution: Solution, scenario: S
   try {
     await store.flushDb();
     await removeAbandonedRuns(admin, stream);
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: topics.payments, numPartitions: PAYMENTS_PARTITIONS }, { topic: topics.alerts, numPartitions: 1 }, { topic: topics.deadLetters, numPartitions: 1 }] });
+    await stream.createTopics(admin, [{ topic: topics.payments, numPartitions: PAYMENTS_PARTITIONS }, { topic: topics.alerts, numPartitions: 1 }, { topic: topics.deadLetters, numPartitions: 1 }]);
     const rows = await paymentsOf(target.session);
     const total = rows.length;
     // A fault lands mid-stream however fast the detector is: the rest of the stream is produced after it.
