@@ -48,6 +48,14 @@ export interface LocalProcessContext {
   cacheDir: string;
   port: number;
   output: Output;
+  /** The lab venv's interpreter, for a service that runs from it (Prefect's server); absent when the lab has none. */
+  venvPython?: () => Promise<string | undefined>;
+}
+
+export interface LocalCommand {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
 }
 
 /** How the local runtime runs a service as a process on this machine, without containers. */
@@ -59,7 +67,7 @@ export interface LocalProcess<C> {
   /** Checks the machine can run it (one line when not) and fetches what it needs, once. */
   prepare(ctx: LocalProcessContext): Promise<void>;
   /** The command that runs it in the foreground until it is signalled. */
-  command(ctx: LocalProcessContext): { command: string; args: string[]; env?: Record<string, string> };
+  command(ctx: LocalProcessContext): LocalCommand | Promise<LocalCommand>;
   connection(port: number): C;
 }
 

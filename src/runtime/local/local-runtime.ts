@@ -9,6 +9,7 @@ import type { Output } from '../../ui/output.js';
 import { DatasetStore } from '../dataset-store.js';
 import { attachLabData, labDataReports, onThisMachine, OWN_STACK_NAMESPACE, seedLabData, seedStepsFor, withServices } from '../lab-data.js';
 import { startLabPython } from '../lab-python.js';
+import type { StartedPythonVenv } from '../../services/python/python.js';
 import { type Dataset, type Runtime, type ServiceReport, type StartedStack, type UpOptions } from '../runtime.js';
 import { LabStack, type StackServices } from '../stack.js';
 import { freePort, localPort, logFile, portVariable, runningProcess, startLocalService, stopLocalService, type LocalService } from './processes.js';
@@ -62,13 +63,13 @@ export class LocalRuntime implements Runtime {
   }
 
   /** Starts the lab's processes in order; when one cannot start, those this call started are stopped again: nothing is left running. */
-  private async startProcesses(lab: LoadedLab, output: Output): Promise<Map<Role, unknown>> {
+  private async startProcesses(lab: LoadedLab, output: Output, python: Promise<StartedPythonVenv | undefined>): Promise<Map<Role, unknown>> {
     const started = new Map<Role, unknown>();
     const startedHere: LocalService[] = [];
     try {
       for (const p of this.processes(lab)) {
         const wasRunning = !!runningProcess(p);
-        started.set(p.module.role, await startLocalService(p, this.downloads, output));
+        started.set(p.module.role, await startLocalService(p, this.downloads, output, async () => (await python)?.python));
         if (!wasRunning) startedHere.push(p);
       }
     } catch (err) {
@@ -82,7 +83,7 @@ export class LocalRuntime implements Runtime {
     // The venv check runs while DuckDB seeds: one waits on Python imports, the other on cores.
     const python = startLabPython(this.paths, lab, opts.output);
     python.catch(() => undefined);
-    const started = await this.startProcesses(lab, opts.output);
+    const started = await this.startProcesses(lab, opts.output, python);
     const datasets: Dataset[] = [];
     const services = withServices(onThisMachine(this.paths, lab, datasets, python), this.processServices(lab, started));
     datasets.push(...(await seedLabData(this.store(lab), lab, { ...opts, services, steps: seedStepsFor(lab, services), namespace: OWN_STACK_NAMESPACE })));

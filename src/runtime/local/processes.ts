@@ -77,7 +77,7 @@ function lastLogLines(s: LocalService, n = 3): string {
  * Starts a local service (or keeps the one running), detached so it outlives this command, and
  * waits until its protocol probe answers. Returns its connection.
  */
-export async function startLocalService(s: LocalService, cacheDir: string, output: Output): Promise<unknown> {
+export async function startLocalService(s: LocalService, cacheDir: string, output: Output, venvPython?: LocalProcessContext['venvPython']): Promise<unknown> {
   const { module } = s;
   const running = runningProcess(s);
   if (running) {
@@ -93,9 +93,9 @@ export async function startLocalService(s: LocalService, cacheDir: string, outpu
   if (!(await portIsFree(port))) {
     throw new LabError(`Port ${port} on 127.0.0.1 is taken by another program: the local ${module.name} cannot listen there.`, `Stop that program, or move ${module.name}: LAB_LOCAL_${module.name.toUpperCase()}_PORT=<port> lab up …`);
   }
-  const ctx: LocalProcessContext = { dir: s.dir, cacheDir, port, output };
+  const ctx: LocalProcessContext = { dir: s.dir, cacheDir, port, output, ...(venvPython ? { venvPython } : {}) };
   await module.local.prepare(ctx);
-  const { command, args, env } = module.local.command(ctx);
+  const { command, args, env } = await module.local.command(ctx);
   fs.mkdirSync(s.dir, { recursive: true });
   const log = fs.openSync(logFile(s), 'a');
   const child = spawn(command, args, { detached: true, stdio: ['ignore', log, log], env: { ...process.env, ...env } });
