@@ -174,6 +174,40 @@ export interface KindContexts {
   model: ModelRunContext;
   stream: StreamRunContext;
   retrieval: RetrievalRunContext;
+  flow: FlowRunContext;
+}
+
+/** One run of the learner's flow, as the grader started it. */
+export interface FlowRun {
+  /** Prefect's id of the flow run (absent when the file did not get that far). */
+  flowRunId?: string;
+  /** How it ended: COMPLETED, FAILED, CRASHED… */
+  state: string;
+  message: string;
+  start: string;
+  end: string;
+  wallMs: number;
+}
+
+/**
+ * A flow exercise's run: the learner's Prefect flow ran (once or more, per the scenario) over a
+ * range of days; its partitions are the learner table (with their `day`), beside the run history
+ * the server recorded and the lab source's event log, as tables of the session.
+ */
+export interface FlowRunContext extends RunContext {
+  /** day, file, rows: every Parquet file under out/<output>/day=<day>/. */
+  partitionsTable: string;
+  /** After the first run of a scenario with two (rerun, resume): the learner's rows then. */
+  firstRunTable?: string;
+  /** run (1, 2…), flow_run_id, state_type, start_ms, end_ms. */
+  flowRunsTable: string;
+  /** run, flow_run_id, task_run_id, name, task_key, state_type, run_count, start_ms, end_ms. */
+  taskRunsTable: string;
+  /** What the flow asked of the source: op (read, poll, summary_read, summary_write), day, task_run_id, flow_run_id, pid, start_ms, end_ms, at_ms, attempt, ok, error. */
+  eventsTable: string;
+  runs: FlowRun[];
+  /** The published summary (exercises that publish one), as the flow left it. */
+  summary?: unknown;
 }
 
 /**
@@ -319,12 +353,34 @@ export interface RetrievalExercise extends ExerciseBase {
   checks: Array<Check<KindContexts['retrieval']>>;
 }
 
+/**
+ * A Prefect flow (flow.py): `pipeline(start, end)` over the lab's daily drops, run against the
+ * lab's Prefect server and judged on its partitions and its run history.
+ */
+export interface FlowExercise extends ExerciseBase {
+  kind: 'flow';
+  /** The table the flow writes, as partitions out/<output>/day=<day>/. */
+  output: string;
+  /**
+   * once: one run over every day; rerun: the same run twice (idempotency); backfill: one run over
+   * the days inside the first and last; overlap: two runs at once over overlapping ranges; resume:
+   * a run during an outage of one day's source (it must fail), then a run once the source is back.
+   */
+  scenario?: 'once' | 'rerun' | 'backfill' | 'overlap' | 'resume';
+  /** The dataset's source faults this exercise meets: transient 503s, a drop that lands late. */
+  faults?: Array<'transient' | 'late'>;
+  /** Global concurrency limits the lab's server holds for this exercise (name → slots), as an ops team would set up. */
+  concurrencyLimits?: Record<string, number>;
+  checks: Array<Check<KindContexts['flow']>>;
+}
+
 interface ExercisesByKind {
   sql: SqlExercise;
   python: PythonExercise;
   model: ModelExercise;
   stream: StreamExercise;
   retrieval: RetrievalExercise;
+  flow: FlowExercise;
 }
 export type ExerciseDefinition = ExercisesByKind[ExerciseKind];
 
