@@ -104,14 +104,14 @@ export class StartedPrefect {
   }
 }
 
-/** Prefect's server from the lab venv (the same package as the flows), with its SQLite database in the service folder. */
+/** Prefect's server from the lab venv (with its services: the task run recorder turns the flows' events into task runs) (the same package as the flows), with its SQLite database in the service folder. */
 async function localPrefectCommand(ctx: LocalProcessContext) {
   const python = await ctx.venvPython?.();
   if (!python) throw new LabError("Prefect's server runs from the lab's Python venv, and this lab has none.", 'Add prefect to the lab\'s requirements.txt.');
   const prefect = path.join(path.dirname(python), 'prefect');
   if (!fs.existsSync(prefect)) throw new LabError(`No prefect in the lab venv (${path.dirname(python)}).`, '`lab up` installs the pinned requirements: run it again.');
   fs.mkdirSync(ctx.dir, { recursive: true });
-  return { command: prefect, args: ['server', 'start', '--host', '127.0.0.1', '--port', String(ctx.port), '--no-services', '--no-ui'], env: { PREFECT_HOME: path.join(ctx.dir, 'home'), ...ENV_OFFLINE } };
+  return { command: prefect, args: ['server', 'start', '--host', '127.0.0.1', '--port', String(ctx.port), '--no-ui'], env: { PREFECT_HOME: path.join(ctx.dir, 'home'), ...ENV_OFFLINE } };
 }
 
 export const prefectService = defineService({

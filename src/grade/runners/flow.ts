@@ -14,6 +14,8 @@ const FLOW_HARNESS = path.join(PACKAGE_ROOT, 'src', 'services', 'python', 'flow_
 const STOP_GRACE_MS = 3_000;
 /** In an overlap scenario, the second run starts this much after the first, as a cron and a backfill would collide. */
 const OVERLAP_DELAY_MS = 200;
+/** How long the server may take to record the task runs of a finished flow run. */
+const TASK_RUNS_RECORDED_WITHIN_MS = 15_000;
 
 interface DayFault {
   day: string;
@@ -171,9 +173,17 @@ async function loadHistory(prefect: StartedPrefect, target: Target, dirs: RunDir
   const flowRuns = await prefect.flowRuns(ids);
   const runOf = (id: string) => runs.findIndex((r) => r.flowRunId === id) + 1;
   await tableFromRows(target, dirs, `${table}_flow_runs`, flowRuns.map((f) => ({ run: runOf(f.id), flow_run_id: f.id, state_type: f.state_type, start_ms: ms(f.start_time), end_ms: ms(f.end_time) })), { run: 'INTEGER', flow_run_id: 'VARCHAR', state_type: 'VARCHAR', start_ms: 'BIGINT', end_ms: 'BIGINT' });
-  const taskRuns = await prefect.taskRuns(ids);
+  const events = fs.existsSync(eventsFile(dirs)) ? fs.readFileSync(eventsFile(dirs), 'utf8').split('\n').filter(Boolean).map((l, i) => ({ seq: i + 1, ...(JSON.parse(l) as { task_run_id?: string | null }) })) : [];
+  // Task runs reach the server as events, recorded a moment after the flow process has gone: wait for those the source saw.
+  const seen = new Set(events.map((e) => e.task_run_id).filter((id): id is string => !!id));
+  let taskRuns = await prefect.taskRuns(ids);
+  for (const deadline = Date.now() + TASK_RUNS_RECORDED_WITHIN_MS; Date.now() < deadline; ) {
+    const recorded = new Set(taskRuns.filter((t) => t.end_time || t.state_type === 'FAILED' || t.state_type === 'COMPLETED').map((t) => t.id));
+    if ([...seen].every((id) => recorded.has(id))) break;
+    await new Promise((r) => setTimeout(r, 250));
+    taskRuns = await prefect.taskRuns(ids);
+  }
   await tableFromRows(target, dirs, `${table}_task_runs`, taskRuns.map((t) => ({ run: runOf(t.flow_run_id), flow_run_id: t.flow_run_id, task_run_id: t.id, name: t.name, task_key: t.task_key, state_type: t.state_type, run_count: t.run_count, start_ms: ms(t.start_time), end_ms: ms(t.end_time) })), { run: 'INTEGER', flow_run_id: 'VARCHAR', task_run_id: 'VARCHAR', name: 'VARCHAR', task_key: 'VARCHAR', state_type: 'VARCHAR', run_count: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT' });
-  const events = fs.existsSync(eventsFile(dirs)) ? fs.readFileSync(eventsFile(dirs), 'utf8').split('\n').filter(Boolean).map((l, i) => ({ seq: i + 1, ...(JSON.parse(l) as object) })) : [];
   await tableFromRows(target, dirs, `${table}_events`, events, { seq: 'INTEGER', op: 'VARCHAR', day: 'VARCHAR', task_run_id: 'VARCHAR', task_run_name: 'VARCHAR', flow_run_id: 'VARCHAR', pid: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT', at_ms: 'BIGINT', attempt: 'INTEGER', ok: 'BOOLEAN', error: 'VARCHAR', rows: 'BIGINT', landed: 'BOOLEAN' });
 }
 

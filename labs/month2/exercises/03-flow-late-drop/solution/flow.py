@@ -1,0 +1,44 @@
+"""03 · reference: a sensor task per day, then the day's task."""
+import os
+import time
+
+import pandas as pd
+from prefect import flow, task
+
+import lab_flow
+
+
+def write_day(day: str, lines) -> int:
+    newest = lines.sort_values(["order_id", "updated_at"]).drop_duplicates("order_id", keep="last")
+    kept = newest[newest["status"] != "cancelled"]
+    result = pd.DataFrame({"orders": [len(kept)], "revenue_cents": [int(kept["amount_cents"].sum())]})
+    folder = lab_flow.partition_dir("daily_revenue", day)
+    tmp = os.path.join(folder, ".part-0.parquet.tmp")
+    result.to_parquet(tmp, index=False)
+    for old in os.listdir(folder):
+        if old.endswith(".parquet") and old != "part-0.parquet":
+            os.remove(os.path.join(folder, old))
+    os.replace(tmp, os.path.join(folder, "part-0.parquet"))
+    return int(result["revenue_cents"][0])
+
+
+@task
+def daily_revenue(day: str) -> int:
+    return write_day(day, lab_flow.read_orders(day))
+
+
+@task
+def wait_for_drop(day: str, timeout_s: float = 300.0, every_s: float = 0.5) -> str:
+    """A sensor: polls the landing folder until the day's drop is there, or fails after timeout_s."""
+    deadline = time.monotonic() + timeout_s
+    while not lab_flow.landed(day):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the drop of {day} did not land within {timeout_s:.0f} s")
+        time.sleep(every_s)
+    return day
+
+
+@flow
+def pipeline(start: str, end: str):
+    for day in lab_flow.days(start, end):
+        daily_revenue(wait_for_drop(day))

@@ -1,0 +1,14 @@
+import { defineExercise, expectSameRows } from '../../../../src/lab/checks.js';
+import { expectConcurrentDays, expectFlowCompleted, expectOnlyRequestedDays } from '../../../../src/lab/flow-checks.js';
+import { DAILY_REVENUE_TRAPS } from '../../traps.js';
+
+export default defineExercise({
+  title: 'A backfill: the days asked for, at the same time',
+  kind: 'flow',
+  file: 'flow.py',
+  output: 'daily_revenue',
+  // From the second day to the one before the last: a range, not everything.
+  scenario: 'backfill',
+  traps: DAILY_REVENUE_TRAPS,
+  checks: [expectFlowCompleted(), expectOnlyRequestedDays(), expectConcurrentDays(), expectSameRows({ key: ['day'] })],
+});
