@@ -154,6 +154,16 @@ export interface RunContext {
   referenceTable: string;
 }
 
+/** A Python exercise's run; a PySpark one also carries the plan Spark executed for the result. */
+export interface PythonRunContext extends RunContext {
+  /**
+   * The executed physical plan of the result's write, as explain() prints it (with adaptive
+   * execution: "AdaptiveSparkPlan isFinalPlan=true", the final plan, then the initial one). Only
+   * for `library: 'pyspark'`.
+   */
+  plan?: string;
+}
+
 /** A model exercise's run: its files, and what it can do again. */
 export interface ModelRunContext extends RunContext {
   learnerOutput: ModelOutput;
@@ -170,7 +180,7 @@ export interface ModelRunContext extends RunContext {
  */
 export interface KindContexts {
   sql: RunContext;
-  python: RunContext;
+  python: PythonRunContext;
   model: ModelRunContext;
   stream: StreamRunContext;
   retrieval: RetrievalRunContext;
@@ -310,6 +320,12 @@ export interface PythonExercise extends ExerciseBase {
   kind: 'python';
   /** The DataFrame library whose frames `solve()` receives. */
   library?: 'pandas' | 'polars' | 'pyspark';
+  /**
+   * PySpark: SQL confs the exercise's runs start with (e.g. `spark.sql.autoBroadcastJoinThreshold:
+   * '-1'`, so only the learner's hint broadcasts); each run has a session of its own, so they, and
+   * whatever solve() sets, are gone once it ends.
+   */
+  sparkConf?: Record<string, string>;
   checks: Array<Check<KindContexts['python']>>;
 }
 

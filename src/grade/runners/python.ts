@@ -7,6 +7,8 @@ import { quoteLiteral } from '../../sql.js';
 import { cachedReference } from './reference.js';
 import type { ExerciseRunner, Job, RunFailure, Solution, Target } from './runner.js';
 
+const ROW_GROUP_ROWS = 8_192;
+
 /** The dataset's tables as Parquet files, written once per dataset revision, for `solve()`'s parameters. */
 async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSession): Promise<string> {
   const dir = path.join(dataset.cacheDir, 'parquet');
@@ -15,7 +17,9 @@ async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSessio
   fs.mkdirSync(dir, { recursive: true });
   for (const table of lab.def.tables) {
     // A dotted name (bronze.orders) becomes bronze_orders: solve()'s parameter names are identifiers.
-    await session.run(`COPY (SELECT * FROM ${table}) TO ${quoteLiteral(path.join(dir, `${table.replace(/\./g, '_')}.parquet`))} (FORMAT parquet)`);
+    // Row groups of 8,192 rows: Spark splits a file by row group, so a table is read by several tasks
+    // (map outputs adaptive execution can split a skewed partition along), as on a cluster.
+    await session.run(`COPY (SELECT * FROM ${table}) TO ${quoteLiteral(path.join(dir, `${table.replace(/\./g, '_')}.parquet`))} (FORMAT parquet, ROW_GROUP_SIZE ${ROW_GROUP_ROWS})`);
   }
   fs.writeFileSync(done, new Date().toISOString());
   return dir;
@@ -25,7 +29,11 @@ async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSessio
 /** With --debug, a Python error shows its whole traceback. */
 const debugTraceback = (tb: string | undefined) => (process.env.LAB_DEBUG && tb ? `\n${tb.trimEnd()}` : '');
 
-async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = []): Promise<RunFailure | undefined> {
+/**
+ * Runs the solution on every target into its table. A PySpark run also says, per target it ran on,
+ * the physical plan Spark executed (`plans`), for the checks on the plan.
+ */
+async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = [], plans: Array<string | undefined> = []): Promise<RunFailure | undefined> {
   const { stack, ex } = job;
   const python = await stack.service('python');
   const jobs: Array<{ inputDir: string; outputFile: string }> = [];
@@ -38,8 +46,14 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
     jobs.push({ inputDir, outputFile });
   }
   const library = ex.def.kind === 'python' ? (ex.def.library ?? 'pandas') : 'pandas';
-  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs });
+  const sparkConf = ex.def.kind === 'python' && library === 'pyspark' ? ex.def.sparkConf : undefined;
+  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf });
   printed.push(...outcome.printed);
+  for (const j of jobs) {
+    const planFile = `${j.outputFile}.plan`;
+    plans.push(fs.existsSync(planFile) ? fs.readFileSync(planFile, 'utf8') : undefined);
+    fs.rmSync(planFile, { force: true });
+  }
   try {
     // Outputs written before a failure are still good: load them so their checks can run.
     for (const [index, t] of targets.entries()) {
@@ -65,8 +79,9 @@ export const pythonRunner: ExerciseRunner<'python'> = {
   prepareReference: (job, targets) => cachedReference(job, targets, (ts, s) => runSolve(job, ts, s)),
   async runLearner(job, targets, solution) {
     const printed: string[] = [];
-    const failure = await runSolve(job, targets, solution, printed);
+    const plans: Array<string | undefined> = [];
+    const failure = await runSolve(job, targets, solution, printed, plans);
     // What solve() printed on the learner's own seed (the hidden seed's would give the data away).
-    return { failure, extras: targets.map(() => ({})), printed: printed[0] };
+    return { failure, extras: plans.map((plan) => (plan === undefined ? {} : { plan })), printed: printed[0] };
   },
 };

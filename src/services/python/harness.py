@@ -4,6 +4,9 @@ Usage: harness.py run  MODULE LIBRARY TIMEOUT_S INPUT_DIR OUTPUT_FILE [INPUT_DIR
        harness.py lint MODULE
 One process runs every (input, output) job in order, so the interpreter and imports start once;
 each job gets TIMEOUT_S seconds.
+PySpark jobs each run in a session of their own (the exercise's Spark confs on top of the
+process's, dropped with the session); the executed physical plan of the result's write, as
+Spark's final adaptive plan, is written beside the output as OUTPUT_FILE.plan.
 `solve`'s parameter names are the tables it receives. Errors go to stderr as one JSON object
 with the line in the learner's file, so the runner can print "file:line: message".
 """
@@ -143,7 +146,52 @@ def library_of(library):
     return LIBRARIES[library]
 
 
-def run(module_path, library, timeout_s, jobs):
+def job_session(spark, spark_conf):
+    """A session of its own for one PySpark job: the exercise's confs, and whatever solve() sets, end with it.
+    The cache is the process's (shared by every session): it is emptied after each job."""
+    session = spark.newSession()
+    # The executed plan is read back as text from Spark's SQL status store: the tree form of explain().
+    session.conf.set("spark.sql.ui.explainMode", "simple")
+    # A scan's Location names the table's file in full (by default it is cut at 100 characters).
+    session.conf.set("spark.sql.maxMetadataStringLength", "1000")
+    for key, value in (spark_conf or {}).items():
+        session.conf.set(key, str(value))
+    session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
+    return session
+
+
+def end_job_session(spark, session):
+    try:
+        # A job stopped at its time limit may still run in the JVM: the next one gets the cores.
+        spark.sparkContext.cancelAllJobs()
+        session.catalog.clearCache()
+        session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
+    except Exception:  # the job's own error is the one to report
+        pass
+
+
+WRITES = [0]
+
+
+def executed_plan(spark, description):
+    """The physical plan Spark executed for the SQL execution with this description, as explain() prints
+    it; with adaptive execution, the final plan (its skew splits, the joins it replanned) above the
+    initial one. A write runs its own query execution, so the result DataFrame's plan would not be
+    the executed one: the status store records the one that ran, updated as adaptive execution replans."""
+    sc = spark.sparkContext._jsc.sc()
+    # The status store is a listener: it has the final plan once the events before now are delivered.
+    sc.listenerBus().waitUntilEmpty()
+    store = spark._jsparkSession.sharedState().statusStore()
+    count = store.executionsCount()
+    recent = store.executionsList(max(0, count - 20), 20)
+    for i in range(recent.size() - 1, -1, -1):
+        execution = recent.apply(i)
+        if execution.description() == description:
+            return execution.physicalPlanDescription()
+    return None
+
+
+def run(module_path, library, timeout_s, jobs, spark_conf=None):
     lib = library_of(library)
     RUNS[0] += 1
     spec = importlib.util.spec_from_file_location(f"solution_{RUNS[0]}", module_path)
@@ -165,33 +213,43 @@ def run(module_path, library, timeout_s, jobs):
         fail("MissingSolve", "the file must define a function `solve(...)` that returns a DataFrame", module_path)
     signal.signal(signal.SIGALRM, on_alarm)
     for index, (input_dir, output_file) in enumerate(jobs):
-        args = {}
-        for name in inspect.signature(solve).parameters:
-            if name == "spark" and library == "pyspark":
-                args[name] = lib
-                continue
-            path = os.path.join(input_dir, f"{name}.parquet")
-            if not os.path.exists(path):
-                available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
-                fail("UnknownTable", f"solve() asks for `{name}`, but the tables are: {', '.join(available)}", module_path)
-            args[name] = read_table(lib, library, path)
-        mark(start=index)
-        printed = io.StringIO(printed.getvalue() if index == 0 else "")
-        signal.setitimer(signal.ITIMER_REAL, timeout_s)
+        session = job_session(lib, spark_conf) if library == "pyspark" else lib
         try:
-            with contextlib.redirect_stdout(printed):
-                result = solve(**args)
-                # Spark is lazy: the work happens when the result is written, inside the same limit.
-                write_result(lib, library, result, output_file, module_path)
-        except SolveTimeout:
-            fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
-        except HarnessFailure:
-            raise
-        except Exception as e:
-            fail(type(e).__name__, str(e).split("\n")[0][:500], module_path, learner_line(e.__traceback__, module_path), tb=e)
+            run_job(module_path, library, timeout_s, solve, session, index, input_dir, output_file, printed)
         finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            write_printed(output_file, printed.getvalue())
+            if library == "pyspark":
+                end_job_session(lib, session)
+
+
+def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed):
+    """One (input, output) job: solve() on the input tables, its result written within the time limit."""
+    args = {}
+    for name in inspect.signature(solve).parameters:
+        if name == "spark" and library == "pyspark":
+            args[name] = lib
+            continue
+        path = os.path.join(input_dir, f"{name}.parquet")
+        if not os.path.exists(path):
+            available = sorted(p[: -len(".parquet")] for p in os.listdir(input_dir) if p.endswith(".parquet"))
+            fail("UnknownTable", f"solve() asks for `{name}`, but the tables are: {', '.join(available)}", module_path)
+        args[name] = read_table(lib, library, path)
+    mark(start=index)
+    printed = io.StringIO(printed.getvalue() if index == 0 else "")
+    signal.setitimer(signal.ITIMER_REAL, timeout_s)
+    try:
+        with contextlib.redirect_stdout(printed):
+            result = solve(**args)
+            # Spark is lazy: the work happens when the result is written, inside the same limit.
+            write_result(lib, library, result, output_file, module_path)
+    except SolveTimeout:
+        fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
+    except HarnessFailure:
+        raise
+    except Exception as e:
+        fail(type(e).__name__, str(e).split("\n")[0][:500], module_path, learner_line(e.__traceback__, module_path), tb=e)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        write_printed(output_file, printed.getvalue())
 
 
 def write_printed(output_file, text):
@@ -224,7 +282,22 @@ def write_result(lib, library, result, output_file, module_path):
         import shutil
 
         out_dir = output_file + ".spark"
-        result.coalesce(1).write.mode("overwrite").parquet(out_dir)
+        WRITES[0] += 1
+        description = f"lakehouse-lab result {WRITES[0]}"
+        sc = result.sparkSession.sparkContext
+        sc.setJobDescription(description)
+        try:
+            result.coalesce(1).write.mode("overwrite").parquet(out_dir)
+        finally:
+            sc.setJobDescription(None)
+        try:
+            plan = executed_plan(result.sparkSession, description)
+        except Exception as e:  # a Spark without the status store: the plan checks say so
+            plan = None
+            sys.stderr.write(f"could not read the executed plan: {e}\n")
+        if plan is not None:
+            with open(output_file + ".plan", "w", encoding="utf-8") as f:
+                f.write(plan)
         parts = glob.glob(os.path.join(out_dir, "*.parquet"))
         shutil.move(parts[0], output_file)
         shutil.rmtree(out_dir, ignore_errors=True)
@@ -249,7 +322,7 @@ def serve():
             continue
         request = json.loads(line)
         try:
-            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]])
+            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]], request.get("spark_conf"))
             mark(done=True)
         except HarnessFailure as failure:
             mark(error=failure.error)

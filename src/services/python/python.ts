@@ -266,9 +266,10 @@ export class StartedPythonVenv {
   /**
    * Runs `solve()` from `moduleFile` on each job's parquet tables, writing each job's output. Each
    * job may take `timeoutMs`: the harness's alarm stops it, and a job stuck in C code is killed
-   * just after, with the worker (the next run starts a new one).
+   * just after, with the worker (the next run starts a new one). PySpark jobs run each in a session
+   * of their own with `sparkConf` set, and leave their executed plan in `<outputFile>.plan`.
    */
-  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number }): Promise<PythonRunOutcome> {
+  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number; sparkConf?: Record<string, string> }): Promise<PythonRunOutcome> {
     const stoppedMessage = `stopped after ${formatSeconds(opts.timeoutMs)}: solve() was still running`;
     const printed = () =>
       opts.jobs.map((j) => {
@@ -294,7 +295,8 @@ export class StartedPythonVenv {
     killAfter(opts.timeoutMs + 30_000);
     let answer: { error?: PythonRunError };
     try {
-      answer = await worker.request({ module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]) }, () => killAfter(opts.timeoutMs + KILL_GRACE_MS));
+      const request = { module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]), ...(opts.sparkConf ? { spark_conf: opts.sparkConf } : {}) };
+      answer = await worker.request(request, () => killAfter(opts.timeoutMs + KILL_GRACE_MS));
     } catch (err) {
       this.worker = undefined;
       if (killed) return { ok: false, timedOut: true, message: stoppedMessage, printed: printed() };
