@@ -1,6 +1,7 @@
 import { quoteIdentifier, sqlCode } from '../sql.js';
 import { compareTables, type CompareOptions } from './compare.js';
-import { fail, outcome, pass, skipped, type ModelRunContext, type ResultCheck, type SourceCheck } from './define.js';
+import { errored, fail, outcome, pass, skipped, type ModelRunContext, type PythonRunContext, type ResultCheck, type SourceCheck } from './define.js';
+import { expandColumns, isSkewJoin, JOIN_NODES, joinKeys, parentOf, planNodes, projectedColumns, readsTable, showNode, sourceColumns, subtree, type PlanNode } from './plan.js';
 import { numericColumns, showRow } from './values.js';
 
 export { defineExercise, defineLab } from './define.js';
@@ -152,5 +153,139 @@ export function expectIncremental(): ResultCheck<ModelRunContext> {
     name: 'incremental: a new day rewrites only its partition',
     on: 'results',
     run: (ctx) => ctx.incrementalRun(),
+  };
+}
+
+/** The plan a PySpark run executed (final, after adaptive execution), as nodes; undefined when none was recorded. */
+function executedPlan(ctx: PythonRunContext): PlanNode[] | undefined {
+  return ctx.plan === undefined ? undefined : planNodes(ctx.plan);
+}
+
+const noPlan = () => errored('no executed plan was recorded for this run: plan checks need a PySpark exercise (library: pyspark)');
+const quoted = (nodes: PlanNode[], max = 3) => nodes.slice(0, max).map((n) => `\`${showNode(n)}\``).join(', ') + (nodes.length > max ? ` (and ${nodes.length - max} more)` : '');
+
+/**
+ * The plan Spark executed has a node matching `has` (its line without the tree drawing, e.g.
+ * /^BroadcastHashJoin/), at least `times` times; when it does not, the message quotes the nodes
+ * matching `show` (what it did instead: the joins, say).
+ */
+export function expectPlan(opts: { has: RegExp; what: string; why: string; times?: number; show?: { nodes: RegExp; what: string } }): ResultCheck<PythonRunContext> {
+  const times = opts.times ?? 1;
+  return {
+    name: `the executed plan has ${opts.what}`,
+    on: 'results',
+    async run(ctx) {
+      const nodes = executedPlan(ctx);
+      if (!nodes) return noPlan();
+      const found = nodes.filter((n) => opts.has.test(n.text));
+      if (found.length >= times) return pass(`the executed plan has ${opts.what}: ${quoted(found, 1)}`);
+      const instead = opts.show ? nodes.filter((n) => opts.show!.nodes.test(n.text)) : [];
+      const count = times > 1 ? ` ${times} times (it has ${found.length})` : '';
+      return fail(`the executed plan has no ${opts.what}${count}${instead.length ? `; ${opts.show!.what}: ${quoted(instead)}` : ''}: ${opts.why}`);
+    },
+  };
+}
+
+/** The plan Spark executed has no node matching `node` (e.g. a Python UDF's BatchEvalPython); the message quotes the one it found. */
+export function expectPlanLacks(opts: { node: RegExp; what: string; why: string }): ResultCheck<PythonRunContext> {
+  return {
+    name: `the executed plan has no ${opts.what}`,
+    on: 'results',
+    async run(ctx) {
+      const nodes = executedPlan(ctx);
+      if (!nodes) return noPlan();
+      const found = nodes.filter((n) => opts.node.test(n.text));
+      if (found.length === 0) return pass(`no ${opts.what} in the executed plan`);
+      return fail(`the executed plan runs ${opts.what}: ${quoted(found)}: ${opts.why}`);
+    },
+  };
+}
+
+/** The small table reaches its join as a broadcast: a BroadcastHashJoin whose BroadcastExchange reads it, not a shuffle of both sides. */
+export function expectBroadcastJoin(opts: { small: string; why: string }): ResultCheck<PythonRunContext> {
+  return {
+    name: `${opts.small} is broadcast to its join`,
+    on: 'results',
+    async run(ctx) {
+      const nodes = executedPlan(ctx);
+      if (!nodes) return noPlan();
+      const joinAbove = (i: number): number => {
+        for (let p = parentOf(nodes, i); p >= 0; p = parentOf(nodes, p)) if (JOIN_NODES.has(nodes[p]!.name)) return p;
+        return -1;
+      };
+      const broadcasts = nodes.flatMap((n, i) => (n.name === 'BroadcastExchange' && readsTable(nodes, i, opts.small) ? [i] : []));
+      const viaHashJoin = broadcasts.map(joinAbove).filter((j) => j >= 0 && nodes[j]!.name === 'BroadcastHashJoin');
+      if (viaHashJoin.length) return pass(`${opts.small} is broadcast: ${quoted([nodes[viaHashJoin[0]!]!], 1)}`);
+      // The joins that read the small table: the innermost ones, the join it meets first.
+      const joins = nodes.flatMap((n, i) => (JOIN_NODES.has(n.name) && readsTable(nodes, i, opts.small) && !subtree(nodes, i).some((c, k) => JOIN_NODES.has(c.name) && readsTable(nodes, i + 1 + k, opts.small)) ? [n] : []));
+      if (joins.length === 0) return fail(`no join in the executed plan reads ${opts.small}: ${opts.why}`);
+      const shuffled = joins.filter((j) => j.name !== 'BroadcastHashJoin');
+      if (shuffled.length) {
+        return fail(`${opts.small} meets its join in ${quoted(shuffled)}: both sides are shuffled (Exchange hashpartitioning) to meet by key, the big one too: ${opts.why}`);
+      }
+      return fail(`${quoted(joins)} broadcasts the other side, not ${opts.small}: every task gets a copy of the broadcast side, so it must be the small one: ${opts.why}`);
+    },
+  };
+}
+
+/**
+ * A join on a skewed key is not left to one task: its shuffle join was split by adaptive execution
+ * (`SortMergeJoin(skew=true)`), or salted (its keys read a column besides `key`), or it is a
+ * broadcast. `hot` says what is skewed, for the message.
+ */
+export function expectSkewHandled(opts: { key: string; hot: string; why: string }): ResultCheck<PythonRunContext> {
+  return {
+    name: `the join on ${opts.key} handles its skew`,
+    on: 'results',
+    async run(ctx) {
+      const nodes = executedPlan(ctx);
+      if (!nodes) return noPlan();
+      const defined = projectedColumns(nodes);
+      const reads = (keys: string[]) => keys.flatMap((k) => sourceColumns(k, defined));
+      const onKey = nodes.filter((n) => {
+        const { left, right } = joinKeys(n);
+        return reads([...left, ...right]).includes(opts.key);
+      });
+      if (onKey.length === 0) return fail(`no join on ${opts.key} in the executed plan: this exercise is about that join (${opts.hot})`);
+      const unhandled = onKey.filter((n) => {
+        if (n.name === 'BroadcastHashJoin' || isSkewJoin(n)) return false;
+        const { left, right } = joinKeys(n);
+        // A salt: a key that reads another column (event_id % 8), or a random one (rand() * 8).
+        const salted = (keys: string[]) => reads(keys).some((c) => c !== opts.key) || keys.some((k) => /\b(rand|randn|uuid|shuffle)\(/.test(expandColumns(k, defined)));
+        return !(salted(left) && salted(right));
+      });
+      if (unhandled.length === 0) {
+        const how = (n: PlanNode) => (n.name === 'BroadcastHashJoin' ? 'broadcast' : isSkewJoin(n) ? 'split by adaptive execution' : 'salted');
+        return pass(`the join on ${opts.key} is ${how(onKey[0]!)}: ${quoted(onKey, 1)}`);
+      }
+      return fail(`${quoted(unhandled)} shuffles on ${opts.key} alone: ${opts.hot}, so all of its rows go to one partition and one task joins them while the others wait: ${opts.why}`);
+    },
+  };
+}
+
+/**
+ * A frame used more than once is cached, once: the plan reads it `times` times or more from memory
+ * (InMemoryTableScan), and the cached relation holds a node matching `holding` (the expensive
+ * part, e.g. /^Exchange/: a cached raw scan would leave the shuffle to run for every use).
+ */
+export function expectCacheReused(opts: { times: number; holding: RegExp; holdingWhat: string; why: string }): ResultCheck<PythonRunContext> {
+  return {
+    name: `a cached frame is reused (${opts.times} reads from memory)`,
+    on: 'results',
+    async run(ctx) {
+      const nodes = executedPlan(ctx);
+      if (!nodes) return noPlan();
+      const scans = nodes.filter((n) => n.name === 'InMemoryTableScan');
+      const relations = nodes.flatMap((n, i) => (n.name === 'InMemoryRelation' ? [i] : []));
+      if (scans.length === 0) {
+        const repeated = nodes.filter((n) => opts.holding.test(n.text));
+        return fail(`nothing is cached (no InMemoryTableScan in the executed plan)${repeated.length > 1 ? `, and ${opts.holdingWhat} runs ${repeated.length} times: ${quoted(repeated)}` : ''}: ${opts.why}`);
+      }
+      if (!relations.some((i) => subtree(nodes, i).some((n) => opts.holding.test(n.text)))) {
+        return fail(`the cache holds ${quoted(relations.map((i) => nodes[i]!), 1)} without ${opts.holdingWhat}: cache the frame after it, so it runs once: ${opts.why}`);
+      }
+      if (scans.length < opts.times) return fail(`the cached frame is read ${scans.length} time${scans.length === 1 ? '' : 's'} (${quoted(scans)}), not ${opts.times}: use the cached frame everywhere the frame is used: ${opts.why}`);
+      return pass(`the cached frame is read ${scans.length} times from memory: ${quoted(scans, 1)}`);
+    },
   };
 }
