@@ -2,12 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pc from 'picocolors';
 import { LabError } from '../errors.js';
-import { loadLab } from '../lab/load.js';
 import { modelExercises, orderModels, parseModel, type Model } from '../lab/models.js';
 import { ModelBuildError } from '../runtime/models/engine.js';
 import { formatCount, formatMs } from '../ui/output.js';
 import { learnerFile } from '../workspace/workspace.js';
 import { runnerFor } from '../grade/runners/index.js';
+import { runFlowByHand } from '../grade/runners/flow.js';
+import { SolutionFailure } from '../grade/runners/runner.js';
+import { findExercise, loadLab, type LoadedLab } from '../lab/load.js';
 import { parseTimeout } from './check.js';
 import { attachStack, type CommandContext } from './context.js';
 
@@ -36,10 +38,12 @@ function selectModels(ordered: Model[], selected: string | undefined, upstream: 
  * Parquet into the lab's lake (DuckDB), or as Iceberg tables on the stack's Trino (`--engine trino`).
  * A model name runs that model only; --upstream also runs what it reads.
  */
-export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string; engine?: string; timeout?: string }): Promise<number> {
+export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string; engine?: string; timeout?: string; from?: string; to?: string }): Promise<number> {
+  const lab = await loadLab(labName);
+  if (lab.exercises.some((ex) => ex.def.kind === 'flow')) return runFlowCommand(ctx, lab, selected, flags);
+  if (flags.from || flags.to) throw new LabError('--from and --to are for flows (month2): a model run takes --day.', `\`lab run ${lab.name} --day <date>\` runs the incremental models for one day.`);
   // A model still running after the grader's limit is stopped, as in `lab check` (--timeout changes it).
   const timeoutMs = parseTimeout(flags.timeout) ?? runnerFor('model').defaultTimeoutMs;
-  const lab = await loadLab(labName);
   const exercises = modelExercises(lab);
   if (exercises.length === 0) throw new LabError(`${lab.name} has no models to run.`, '`lab run` is for the pipeline labs (month4); `lab check` grades the others.');
   const { stack } = await attachStack(ctx, lab, `lab run ${lab.name}`);
@@ -89,4 +93,48 @@ export async function runCommand(ctx: CommandContext, labName: string, selected:
   }
   ctx.output.result(pc.dim(`${todo.length} model${todo.length === 1 ? '' : 's'} built${flags.engine ? ` on ${engine.label}` : ''} in ${formatMs(performance.now() - t0)}; ${pipeline.next}`));
   return 0;
+}
+
+/**
+ * Runs the learner's flow of one exercise once, by hand, as `lab check` would (the exercise's
+ * source faults included) but over the range asked for, and shows the run: its state, its task
+ * runs as Prefect recorded them, and the partitions the output folder holds now.
+ */
+async function runFlowCommand(ctx: CommandContext, lab: LoadedLab, selected: string | undefined, flags: { timeout?: string; from?: string; to?: string }): Promise<number> {
+  const flows = lab.exercises.filter((ex) => ex.def.kind === 'flow');
+  if (!selected) throw new LabError(`Which flow? \`lab run ${lab.name} <exercise>\` runs that exercise's flow.py.`, `Flows: ${flows.map((ex) => ex.id).join(', ')}.`);
+  const ex = findExercise(lab, selected);
+  if (ex.def.kind !== 'flow') throw new LabError(`${ex.id} is not a flow: \`lab run ${lab.name}\` runs the orchestration exercises.`, `Grade it with \`lab check ${lab.name} ${ex.id}\`.`);
+  for (const [flag, day] of [['--from', flags.from], ['--to', flags.to]] as const) {
+    if (day !== undefined && !isCalendarDay(day)) throw new LabError(`Invalid day '${day}' for ${flag}.`, 'Give a date that exists, like --from 2024-03-01.');
+  }
+  if ((flags.from === undefined) !== (flags.to === undefined)) throw new LabError('Give both --from and --to (or neither, for every day).', `e.g. \`lab run ${lab.name} ${ex.id} --from 2024-03-02 --to 2024-03-05\``);
+  if (flags.from && flags.to && flags.from > flags.to) throw new LabError(`--from ${flags.from} is after --to ${flags.to}.`, 'The range runs from the first day to the last, both included.');
+  const file = learnerFile(ctx.paths, lab, ex);
+  if (!fs.existsSync(file)) throw new LabError(`No file ${path.relative(process.cwd(), file)}.`, `\`lab up ${lab.name}\` puts the templates back where they are missing.`);
+  const timeoutMs = parseTimeout(flags.timeout) ?? runnerFor('flow').defaultTimeoutMs;
+  const { stack } = await attachStack(ctx, lab, `lab run ${lab.name}`);
+  const range = flags.from && flags.to ? ([flags.from, flags.to] as [string, string]) : undefined;
+  const done = ctx.output.progress().start(`running ${ex.id}/${path.basename(file)}${range ? ` for ${range[0]}..${range[1]}` : ' for every day'}`);
+  let report;
+  try {
+    report = await runFlowByHand({ stack, ex }, file, path.relative(ctx.paths.workspaceRoot, file), path.join(ctx.paths.home, lab.name), range, timeoutMs);
+  } catch (err) {
+    if (err instanceof SolutionFailure) throw new LabError(err.message, `Fix it, then run again; \`lab check ${lab.name} ${ex.id}\` grades it.`);
+    throw err;
+  }
+  done();
+  const { run } = report;
+  const ok = run.state === 'COMPLETED';
+  ctx.output.result(`${ok ? pc.green('✓') : pc.red('✗')} flow run ${run.flowRunId ?? ''} over ${run.start}..${run.end}: ${run.state}${run.message && !ok ? ` — ${run.message}` : ''} ${pc.dim(`(${formatMs(run.wallMs)})`)}`);
+  for (const t of report.taskRuns) {
+    const mark = t.state === 'Completed' || t.state === 'Cached' ? pc.green('✓') : pc.red('✗');
+    ctx.output.result(`  ${mark} ${t.name.padEnd(36)} ${t.state.padEnd(10)} ${t.runCount > 1 ? pc.yellow(`ran ${t.runCount}×`) : '      '} ${pc.dim(t.ms === null ? '' : formatMs(t.ms))}`);
+  }
+  if (report.taskRuns.length === 0) ctx.output.result(pc.dim('  no task runs: the work ran in the flow itself'));
+  const where = path.relative(process.cwd(), report.outDir) || report.outDir;
+  if (report.partitions.length === 0) ctx.output.result(pc.dim(`no partitions in ${where}`));
+  else ctx.output.result(`${report.partitions.length} partitions in ${where}: ${report.partitions.map((p) => `${p.day.slice(5)} ${p.rows} row${p.rows === 1 ? '' : 's'}${p.files > 1 ? pc.yellow(` in ${p.files} files`) : ''}`).join(', ')}`);
+  ctx.output.result(pc.dim(`kept between runs: run it again to see whether it replaces; the server's history: ${stack.runtime === 'local' ? (await stack.service('orchestrator')).apiUrl : 'lab status'} · grade it: lab check ${lab.name} ${ex.id}`));
+  return ok ? 0 : 1;
 }

@@ -6,6 +6,7 @@ import type { FlowExercise, FlowRun } from '../../lab/define.js';
 import { PACKAGE_ROOT } from '../../paths.js';
 import type { StartedPrefect } from '../../services/prefect.js';
 import { quoteIdentifier, quoteLiteral } from '../../sql.js';
+import { openDatasetSession } from '../../runtime/dataset-session.js';
 import { cachedReference } from './reference.js';
 import { runEach, SolutionFailure, type ExerciseRunner, type Job, type KindExtras, type Solution, type Target } from './runner.js';
 
@@ -279,3 +280,66 @@ export const flowRunner: ExerciseRunner<'flow'> = {
     return { failure, extras };
   },
 };
+
+/** What `lab run` shows of a flow run by hand: how it ended, its task runs, and the partitions it left. */
+export interface FlowRunReport {
+  run: FlowRun;
+  taskRuns: Array<{ name: string; state: string; runCount: number; ms: number | null }>;
+  partitions: Array<{ day: string; files: number; rows: number }>;
+  outDir: string;
+}
+
+/**
+ * The learner's flow, run once by hand over a range of the learner's seed, with the exercise's
+ * source faults, into a folder kept between runs (so a second run shows whether it replaces or appends).
+ */
+export async function runFlowByHand(job: Job, file: string, rel: string, home: string, range: [string, string] | undefined, timeoutMs: number): Promise<FlowRunReport> {
+  const def = job.ex.def as FlowExercise;
+  const dataset = job.stack.datasets[0]!;
+  const prefect = await job.stack.service('orchestrator');
+  const root = path.join(home, 'flow-runs', job.ex.id);
+  const dirs: RunDirs = { root, landing: path.join(root, 'landing'), out: path.join(root, 'out'), state: path.join(root, 'state'), prefectHome: path.join(root, 'prefect-home') };
+  // The source starts afresh each run (its faults happen again); the output and Prefect's caches are kept.
+  for (const d of [dirs.landing, dirs.state]) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
+  const session = await openDatasetSession(job.stack.lab, dataset);
+  try {
+    const faults = (await session.queryObjects(`SELECT day::VARCHAR AS day, transient_failures, late_ms FROM faults ORDER BY day`)).map((r) => ({ day: String(r.day), transient_failures: Number(r.transient_failures), late_ms: Number(r.late_ms) }));
+    const late = def.faults?.includes('late') ? faults.find((f) => f.late_ms > 0) : undefined;
+    const days = copyLanding(dataset.dir, dirs, new Set(late ? [late.day] : []));
+    const transient = def.faults?.includes('transient') ? Object.fromEntries(faults.filter((f) => f.transient_failures > 0).map((f) => [f.day, { transient_failures: f.transient_failures }])) : {};
+    fs.writeFileSync(path.join(dirs.state, 'faults.json'), JSON.stringify(transient));
+    for (const [name, limit] of Object.entries(def.concurrencyLimits ?? {})) await prefect.ensureConcurrencyLimit(name, limit);
+    const stopLate = late ? landWhenAsked(dataset.dir, dirs, late.day, late.late_ms) : undefined;
+    let run: FlowRun;
+    try {
+      run = await runFlow(job, prefect, { file, rel, source: fs.readFileSync(file, 'utf8'), timeoutMs, table: 'learner' }, dirs, range ?? [days[0]!, days.at(-1)!], String(Date.now()));
+    } finally {
+      stopLate?.();
+    }
+    const events = fs.existsSync(eventsFile(dirs)) ? fs.readFileSync(eventsFile(dirs), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { task_run_id?: string | null }) : [];
+    const seen = new Set(events.map((e) => e.task_run_id).filter((id): id is string => !!id));
+    let taskRuns = run.flowRunId ? await prefect.taskRuns([run.flowRunId]) : [];
+    for (const deadline = Date.now() + TASK_RUNS_RECORDED_WITHIN_MS; run.flowRunId && Date.now() < deadline && ![...seen].every((id) => taskRuns.some((t) => t.id === id && t.end_time)); ) {
+      await new Promise((r) => setTimeout(r, 250));
+      taskRuns = await prefect.taskRuns([run.flowRunId]);
+    }
+    const partitions: FlowRunReport['partitions'] = [];
+    const table = path.join(dirs.out, def.output);
+    for (const folder of fs.existsSync(table) ? fs.readdirSync(table).sort() : []) {
+      const day = /^day=(\d{4}-\d{2}-\d{2})$/.exec(folder)?.[1];
+      if (!day) continue;
+      const files = fs.readdirSync(path.join(table, folder)).filter((f) => f.endsWith('.parquet')).map((f) => path.join(table, folder, f));
+      const rows = files.length ? Number(await session.scalar(`SELECT count(*) FROM read_parquet([${files.map(quoteLiteral).join(', ')}])`)) : 0;
+      partitions.push({ day, files: files.length, rows });
+    }
+    return {
+      run,
+      taskRuns: taskRuns.map((t) => ({ name: t.name, state: t.state_name, runCount: t.run_count, ms: t.start_time && t.end_time ? Date.parse(t.end_time) - Date.parse(t.start_time) : null })),
+      partitions,
+      outDir: table,
+    };
+  } finally {
+    session.close();
+  }
+}
