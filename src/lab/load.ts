@@ -26,7 +26,6 @@ export interface LoadedLab {
 
 /** Labs of the curriculum that are not built yet: named, so `lab up month5` says it is coming rather than unknown. */
 export const PLANNED_LABS: Readonly<Record<string, string>> = {
-  month2: 'orchestration and distributed compute: DAGs, retries, backfills, Spark',
   month3: 'the modern data stack: dbt, a star schema with snapshots, Iceberg and Delta tables',
 };
 

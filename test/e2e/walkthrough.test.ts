@@ -181,7 +181,7 @@ describe('bad input is one line and exit 1', () => {
   });
 
   it('a planned lab says it is planned; --version prints the version', async () => {
-    expectOneLine(await lab(['up', 'month2'], { cwd }), /month2 is planned, not ready yet: orchestration and distributed compute/);
+    expectOneLine(await lab(['up', 'month3'], { cwd }), /month3 is planned, not ready yet: the modern data stack/);
     const v = await lab(['--version'], { cwd });
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
