@@ -12,7 +12,8 @@ const ROW_GROUP_ROWS = 8_192;
 /** The dataset's tables as Parquet files, written once per dataset revision, for `solve()`'s parameters. */
 async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSession): Promise<string> {
   const dir = path.join(dataset.cacheDir, 'parquet');
-  const done = path.join(dir, '.complete');
+  // The marker names the export's format: files exported before in one row group are exported again.
+  const done = path.join(dir, `.complete-rg${ROW_GROUP_ROWS}`);
   if (fs.existsSync(done)) return dir;
   fs.mkdirSync(dir, { recursive: true });
   for (const table of lab.def.tables) {
