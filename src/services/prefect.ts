@@ -118,6 +118,7 @@ export const prefectService = defineService({
   name: 'prefect',
   role: 'orchestrator',
   containerPort: PREFECT_PORT,
+  localImages: { 'prefecthq/prefect:3.9.1-python3.11': 'prefect' },
   fromCompose: (at): PrefectConnection => ({ apiUrl: `http://${at.host}:${at.port}/api` }),
   local: {
     port: LOCAL_PREFECT_PORT,

@@ -64,7 +64,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
   }, 60_000);
 
   afterEach(async () => {
-    if (docker) for (const project of ['lab-month1', 'lab-month4', 'lab-month5', 'lab-month6']) await removeProject(docker, project);
+    if (docker) for (const project of ['lab-month1', 'lab-month2', 'lab-month4', 'lab-month5', 'lab-month6']) await removeProject(docker, project);
   }, 60_000);
 
   afterAll(async () => {
@@ -317,6 +317,29 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(down.code, down.stderr).toBe(0);
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
+
+  it('month2: Prefect\'s server built from PyPI; a flow graded against it from the host (retries in its run history), down leaves nothing', async () => {
+    const cwd = scratchDir('docker-month2');
+    const build = await lab(['images', 'build', 'month2'], { cwd, env, timeoutMs: 900_000 });
+    expect(build.code, build.stderr).toBe(0);
+    expect(build.stdout).toMatch(/local images? for month2 ready/);
+    const ports = { LAB_PREFECT_PORT: String(await freePort()) };
+    const up = await lab(['up', 'month2', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
+    // The flows run on the host, from the lab venv: only the server is a container.
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/month2 is up on the docker runtime/);
+    const status = await lab(['status', 'month2'], { cwd, env });
+    expect(status.stdout).toMatch(new RegExp(`prefect +orchestrator ready .*127\\.0\\.0\\.1:${ports.LAB_PREFECT_PORT}->4200`));
+    // Exercise 02's checks read the retries from the container's run history.
+    fs.copyFileSync(path.resolve('labs/month2/exercises/02-flow-retries/solution/flow.py'), path.join(cwd, 'workspace', 'month2', '02-flow-retries', 'flow.py'));
+    const check = await lab(['check', 'month2', '02', '--json'], { cwd, env, timeoutMs: 600_000 });
+    const report = JSON.parse(check.stdout) as { runtime: string; exercises: Array<{ id: string; passed: boolean; checks: unknown[] }> };
+    expect(report.runtime).toBe('docker');
+    expect(report.exercises[0], JSON.stringify(report.exercises[0]?.checks)).toMatchObject({ id: '02-flow-retries', passed: true });
+    const down = await lab(['down', 'month2', '--volumes'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers(docker, 'lab-month2')).toEqual([]);
+  }, 1_800_000);
 
   it('month6: Weaviate built with go install; the RAG references graded against it (filters, BM25, RRF, deletes); a stopped Weaviate is named, down leaves nothing', async () => {
     const cwd = scratchDir('docker-month6');
