@@ -96,7 +96,8 @@ export function generateDaily(seed: number, scale: Scale): DailyData {
     const lines: Array<Omit<LandingLine, 'line'>> = [];
     for (let n = 1; n <= size.ordersPerDay; n++) {
       const order_id = `o-${day.replace(/-/g, '')}-${String(n).padStart(5, '0')}`;
-      const customer_id = rnd.int(1, size.customers);
+      // The scraper's account (the clickstream's hot key) also buys: a skewed join meets its orders.
+      const customer_id = n % 50 === 0 ? SKEWED_CUSTOMER : rnd.int(1, size.customers);
       const at = rnd.int(0, 70_000);
       const amount_cents = rnd.int(300, 40_000);
       const first = { day, order_id, customer_id, status: 'placed' as const, amount_cents, updated_at: stamp(day, at) };

@@ -211,7 +211,7 @@ export interface FlowRunContext extends RunContext {
   firstRunTable?: string;
   /** run (1, 2…), flow_run_id, state_type, start_ms, end_ms. */
   flowRunsTable: string;
-  /** run, flow_run_id, task_run_id, name, task_key, state_type, run_count, start_ms, end_ms. */
+  /** run, flow_run_id, task_run_id, name, task_key, state_type, run_count, start_ms, end_ms, retries, retry_delay (the task's retry policy, JSON). */
   taskRunsTable: string;
   /** What the flow asked of the source: op (read, poll, summary_read, summary_write), day, task_run_id, flow_run_id, pid, start_ms, end_ms, at_ms, attempt, ok, error. */
   eventsTable: string;
@@ -385,6 +385,8 @@ export interface FlowExercise extends ExerciseBase {
   scenario?: 'once' | 'rerun' | 'backfill' | 'overlap' | 'resume';
   /** The dataset's source faults this exercise meets: transient 503s, a drop that lands late. */
   faults?: Array<'transient' | 'late'>;
+  /** How long the source takes per read (lab_flow's default: 300 ms): long enough that running days at once shows, even on a busy machine. */
+  sourceLatencyMs?: number;
   /** Global concurrency limits the lab's server holds for this exercise (name → slots), as an ops team would set up. */
   concurrencyLimits?: Record<string, number>;
   checks: Array<Check<KindContexts['flow']>>;

@@ -72,6 +72,7 @@ function eventsFile(dirs: RunDirs): string {
 /** One flow process: `pipeline(start, end)` against the lab's server; stopped (its group) at the time limit. */
 async function runFlow(job: Job, prefect: StartedPrefect, solution: Solution, dirs: RunDirs, range: [string, string], tag: string): Promise<FlowRun & { error?: HarnessResult['error']; log: string }> {
   const python = await job.stack.service('python');
+  const def = job.ex.def as FlowExercise;
   const resultFile = path.join(dirs.root, `result-${tag}.json`);
   fs.rmSync(resultFile, { force: true });
   const env = {
@@ -85,6 +86,7 @@ async function runFlow(job: Job, prefect: StartedPrefect, solution: Solution, di
     LAB_FLOW_LANDING: dirs.landing,
     LAB_FLOW_OUTPUT: dirs.out,
     LAB_FLOW_STATE: dirs.state,
+    ...(def.sourceLatencyMs ? { LAB_FLOW_READ_MS: String(def.sourceLatencyMs) } : {}),
   };
   const t0 = Date.now();
   const child = spawn(python.python, [FLOW_HARNESS, solution.file, range[0], range[1], resultFile], { cwd: dirs.root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -184,7 +186,7 @@ async function loadHistory(prefect: StartedPrefect, target: Target, dirs: RunDir
     await new Promise((r) => setTimeout(r, 250));
     taskRuns = await prefect.taskRuns(ids);
   }
-  await tableFromRows(target, dirs, `${table}_task_runs`, taskRuns.map((t) => ({ run: runOf(t.flow_run_id), flow_run_id: t.flow_run_id, task_run_id: t.id, name: t.name, task_key: t.task_key, state_type: t.state_type, run_count: t.run_count, start_ms: ms(t.start_time), end_ms: ms(t.end_time) })), { run: 'INTEGER', flow_run_id: 'VARCHAR', task_run_id: 'VARCHAR', name: 'VARCHAR', task_key: 'VARCHAR', state_type: 'VARCHAR', run_count: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT' });
+  await tableFromRows(target, dirs, `${table}_task_runs`, taskRuns.map((t) => ({ run: runOf(t.flow_run_id), flow_run_id: t.flow_run_id, task_run_id: t.id, name: t.name, task_key: t.task_key, state_type: t.state_type, run_count: t.run_count, start_ms: ms(t.start_time), end_ms: ms(t.end_time), retries: t.empirical_policy?.retries ?? null, retry_delay: JSON.stringify(t.empirical_policy?.retry_delay ?? null) })), { run: 'INTEGER', flow_run_id: 'VARCHAR', task_run_id: 'VARCHAR', name: 'VARCHAR', task_key: 'VARCHAR', state_type: 'VARCHAR', run_count: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT', retries: 'INTEGER', retry_delay: 'VARCHAR' });
   await tableFromRows(target, dirs, `${table}_events`, events, { seq: 'INTEGER', op: 'VARCHAR', day: 'VARCHAR', task_run_id: 'VARCHAR', task_run_name: 'VARCHAR', flow_run_id: 'VARCHAR', pid: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT', at_ms: 'BIGINT', attempt: 'INTEGER', ok: 'BOOLEAN', error: 'VARCHAR', rows: 'BIGINT', landed: 'BOOLEAN' });
 }
 

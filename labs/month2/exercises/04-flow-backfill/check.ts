@@ -9,6 +9,8 @@ export default defineExercise({
   output: 'daily_revenue',
   // From the second day to the one before the last: a range, not everything.
   scenario: 'backfill',
+  // A slow source (1 s a request): days run at once show plainly, even on a busy machine.
+  sourceLatencyMs: 1_000,
   traps: DAILY_REVENUE_TRAPS,
   checks: [expectFlowCompleted(), expectOnlyRequestedDays(), expectConcurrentDays(), expectSameRows({ key: ['day'] })],
 });

@@ -18,6 +18,7 @@ export default defineExercise({
   },
   traps: [
     { name: 'customer 1 holds more than a quarter of the events', count: 'SELECT count(*) FILTER (WHERE customer_id = 1) * (count(*) FILTER (WHERE customer_id = 1) > count(*) / 4)::INT FROM events' },
+    { name: 'orders of customer 1: the hot key meets the other side of the join', count: 'SELECT count(*) FROM landing_orders WHERE customer_id = 1' },
     RESENT_LINE,
     LATER_VERSION,
     {

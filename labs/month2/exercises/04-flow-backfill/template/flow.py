@@ -2,7 +2,7 @@
 
 A bug was fixed and three weeks must be recomputed: a backfill, `lab run month2 04 --from
 2024-03-02 --to 2024-03-09`. Day after day, each waiting on the slow export service
-(~0.3 s a request here, minutes in real life), a backfill of a year takes all night.
+(a second a request here, minutes in real life), a backfill of a year takes all night.
 
 The days do not depend on each other, so run them at the same time:
   * submit the day tasks to the flow's task runner (daily_revenue.map(days), or .submit()
