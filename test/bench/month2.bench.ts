@@ -44,9 +44,10 @@ try {
   const check = lab(cwd, ['check', 'month2', '--json']);
   const report = JSON.parse(check.stdout) as { score: number; exercises: Array<{ id: string; passed: boolean; ms?: number; durationMs?: number }> };
   console.log(`lab check month2 (every reference, both seeds, the references' own results computed first): ${s(check.ms)}, ${report.exercises.filter((e) => e.passed).length}/${report.exercises.length} pass`);
-  const cached = lab(cwd, ['check', 'month2', '--json']);
-  console.log(`lab check month2 again (references cached): ${s(cached.ms)}`);
-  for (const id of ['01', '04', '07', '09']) console.log(`  lab check month2 ${id}: ${s(lab(cwd, ['check', 'month2', id]).ms)}`);
+  // --fresh: the solutions run again (an unchanged file keeps its grade otherwise); the references' results stay cached.
+  const fresh = lab(cwd, ['check', 'month2', '--json', '--fresh']);
+  console.log(`lab check month2 --fresh (references cached, every solution run again): ${s(fresh.ms)}`);
+  for (const id of ['01', '04', '07', '09']) console.log(`  lab check month2 ${id} --fresh: ${s(lab(cwd, ['check', 'month2', id, '--fresh']).ms)}`);
 } finally {
   spawnSync(process.execPath, [cli, 'down', 'month2'], { cwd, env });
   fs.rmSync(cwd, { recursive: true, force: true });

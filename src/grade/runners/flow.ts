@@ -70,7 +70,7 @@ function eventsFile(dirs: RunDirs): string {
 }
 
 /** One flow process: `pipeline(start, end)` against the lab's server; stopped (its group) at the time limit. */
-async function runFlow(job: Job, prefect: StartedPrefect, solution: Solution, dirs: RunDirs, range: [string, string], tag: string): Promise<FlowRun & { error?: HarnessResult['error']; log: string }> {
+async function runFlow(job: Job, prefect: StartedPrefect, solution: Solution, dirs: RunDirs, range: [string, string], tag: string, extraEnv: Record<string, string> = {}): Promise<FlowRun & { error?: HarnessResult['error']; log: string }> {
   const python = await job.stack.service('python');
   const def = job.ex.def as FlowExercise;
   const resultFile = path.join(dirs.root, `result-${tag}.json`);
@@ -87,6 +87,7 @@ async function runFlow(job: Job, prefect: StartedPrefect, solution: Solution, di
     LAB_FLOW_OUTPUT: dirs.out,
     LAB_FLOW_STATE: dirs.state,
     ...(def.sourceLatencyMs ? { LAB_FLOW_READ_MS: String(def.sourceLatencyMs) } : {}),
+    ...extraEnv,
   };
   const t0 = Date.now();
   const child = spawn(python.python, [FLOW_HARNESS, solution.file, range[0], range[1], resultFile], { cwd: dirs.root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -163,7 +164,8 @@ async function loadPartitions(target: Target, dirs: RunDirs, output: string, tab
   }
   await s.run(`CREATE OR REPLACE TEMP TABLE ${table}_files AS SELECT *, regexp_extract(filename, 'day=([0-9]{4}-[0-9]{2}-[0-9]{2})', 1)::DATE AS _partition_day FROM read_parquet([${files.map(quoteLiteral).join(', ')}], filename = true, union_by_name = true, hive_partitioning = false)`);
   const columns = (await s.queryObjects(`SELECT column_name FROM (DESCRIBE ${table}_files)`)).map((r) => String(r.column_name));
-  await s.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT ${columns.includes('day') ? '' : '_partition_day AS day, '}* EXCLUDE (filename, _partition_day) FROM ${table}_files`);
+  // The day is the folder's: a `day` column the files also carry (a string, a timestamp) gives way to it.
+  await s.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT _partition_day AS day, * EXCLUDE (filename, _partition_day${columns.includes('day') ? ', day' : ''}) FROM ${table}_files`);
   await s.run(`CREATE OR REPLACE TEMP TABLE ${table}_partitions AS SELECT _partition_day AS day, filename AS file, count(*) AS rows FROM ${table}_files GROUP BY ALL`);
   await s.run(`DROP TABLE ${table}_files`);
 }
@@ -220,10 +222,12 @@ async function runScenario(job: Job, target: Target, solution: Solution): Promis
   const stopLate = late ? landWhenAsked(target.dataset.dir, dirs, late.day, late.late_ms) : undefined;
   try {
     if (scenario === 'overlap') {
-      const first = runFlow(job, prefect, solution, dirs, ranges[0]!, '1');
+      // The two runs meet at their first call to the source: they overlap however long each takes to start.
+      const together = { LAB_FLOW_BARRIER: '2' };
+      const first = runFlow(job, prefect, solution, dirs, ranges[0]!, '1', together);
       first.catch(() => undefined);
       await new Promise((r) => setTimeout(r, OVERLAP_DELAY_MS));
-      const second = runFlow(job, prefect, solution, dirs, ranges[1]!, '2');
+      const second = runFlow(job, prefect, solution, dirs, ranges[1]!, '2', together);
       second.catch(() => undefined);
       runs.push(await first, await second);
     } else {
