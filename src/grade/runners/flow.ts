@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { FlowExercise, FlowRun } from '../../lab/define.js';
 import { PACKAGE_ROOT } from '../../paths.js';
-import type { StartedPrefect } from '../../services/prefect.js';
+import type { StartedPrefect, TaskRunRecord } from '../../services/prefect.js';
 import { quoteIdentifier, quoteLiteral } from '../../sql.js';
 import { openDatasetSession } from '../../runtime/dataset-session.js';
 import { cachedReference } from './reference.js';
@@ -172,22 +172,43 @@ async function loadPartitions(target: Target, dirs: RunDirs, output: string, tab
 
 const ms = (t: string | null) => (t ? Date.parse(t) : null);
 
+/** The events the lab's source logged in a run's folder, in order. */
+function readEvents(dirs: RunDirs): Array<{ seq: number; task_run_id?: string | null }> {
+  return fs.existsSync(eventsFile(dirs)) ? fs.readFileSync(eventsFile(dirs), 'utf8').split('\n').filter(Boolean).map((l, i) => ({ seq: i + 1, ...(JSON.parse(l) as { task_run_id?: string | null }) })) : [];
+}
+
+/** Task runs reach the server as events, recorded a moment after the flow process has gone: waits for those the source saw. */
+async function recordedTaskRuns(prefect: StartedPrefect, flowRunIds: string[], events: Array<{ task_run_id?: string | null }>): Promise<TaskRunRecord[]> {
+  const seen = new Set(events.map((e) => e.task_run_id).filter((id): id is string => !!id));
+  let taskRuns = await prefect.taskRuns(flowRunIds);
+  for (const deadline = Date.now() + TASK_RUNS_RECORDED_WITHIN_MS; Date.now() < deadline; ) {
+    const recorded = new Set(taskRuns.filter((t) => t.end_time || t.state_type === 'FAILED' || t.state_type === 'COMPLETED').map((t) => t.id));
+    if ([...seen].every((id) => recorded.has(id))) break;
+    await new Promise((r) => setTimeout(r, 250));
+    taskRuns = await prefect.taskRuns(flowRunIds);
+  }
+  return taskRuns;
+}
+
+/** The source as the exercise meets it: the drops copied (a late one held back), its transient faults written; the dataset's days and faults. */
+async function prepareSource(def: FlowExercise, prefect: StartedPrefect, session: Target['session'], datasetDir: string, dirs: RunDirs): Promise<{ days: string[]; faults: DayFault[]; late?: DayFault }> {
+  const faults = (await session.queryObjects(`SELECT day::VARCHAR AS day, transient_failures, late_ms, outage FROM faults ORDER BY day`)).map((r) => ({ day: String(r.day), transient_failures: Number(r.transient_failures), late_ms: Number(r.late_ms), outage: r.outage === true })) as DayFault[];
+  const late = def.faults?.includes('late') ? faults.find((f) => f.late_ms > 0) : undefined;
+  const days = copyLanding(datasetDir, dirs, new Set(late ? [late.day] : []));
+  const transient = def.faults?.includes('transient') ? Object.fromEntries(faults.filter((f) => f.transient_failures > 0).map((f) => [f.day, { transient_failures: f.transient_failures }])) : {};
+  fs.writeFileSync(path.join(dirs.state, 'faults.json'), JSON.stringify(transient));
+  for (const [name, limit] of Object.entries(def.concurrencyLimits ?? {})) await prefect.ensureConcurrencyLimit(name, limit);
+  return { days, faults, ...(late ? { late } : {}) };
+}
+
 /** The run history the server kept for these runs, and the source's event log, as tables. */
 async function loadHistory(prefect: StartedPrefect, target: Target, dirs: RunDirs, table: string, runs: FlowRun[]): Promise<void> {
   const ids = runs.map((r) => r.flowRunId).filter((id): id is string => !!id);
   const flowRuns = await prefect.flowRuns(ids);
   const runOf = (id: string) => runs.findIndex((r) => r.flowRunId === id) + 1;
   await tableFromRows(target, dirs, `${table}_flow_runs`, flowRuns.map((f) => ({ run: runOf(f.id), flow_run_id: f.id, state_type: f.state_type, start_ms: ms(f.start_time), end_ms: ms(f.end_time) })), { run: 'INTEGER', flow_run_id: 'VARCHAR', state_type: 'VARCHAR', start_ms: 'BIGINT', end_ms: 'BIGINT' });
-  const events = fs.existsSync(eventsFile(dirs)) ? fs.readFileSync(eventsFile(dirs), 'utf8').split('\n').filter(Boolean).map((l, i) => ({ seq: i + 1, ...(JSON.parse(l) as { task_run_id?: string | null }) })) : [];
-  // Task runs reach the server as events, recorded a moment after the flow process has gone: wait for those the source saw.
-  const seen = new Set(events.map((e) => e.task_run_id).filter((id): id is string => !!id));
-  let taskRuns = await prefect.taskRuns(ids);
-  for (const deadline = Date.now() + TASK_RUNS_RECORDED_WITHIN_MS; Date.now() < deadline; ) {
-    const recorded = new Set(taskRuns.filter((t) => t.end_time || t.state_type === 'FAILED' || t.state_type === 'COMPLETED').map((t) => t.id));
-    if ([...seen].every((id) => recorded.has(id))) break;
-    await new Promise((r) => setTimeout(r, 250));
-    taskRuns = await prefect.taskRuns(ids);
-  }
+  const events = readEvents(dirs);
+  const taskRuns = await recordedTaskRuns(prefect, ids, events);
   await tableFromRows(target, dirs, `${table}_task_runs`, taskRuns.map((t) => ({ run: runOf(t.flow_run_id), flow_run_id: t.flow_run_id, task_run_id: t.id, name: t.name, task_key: t.task_key, state_type: t.state_type, run_count: t.run_count, start_ms: ms(t.start_time), end_ms: ms(t.end_time), retries: t.empirical_policy?.retries ?? null, retry_delay: JSON.stringify(t.empirical_policy?.retry_delay ?? null) })), { run: 'INTEGER', flow_run_id: 'VARCHAR', task_run_id: 'VARCHAR', name: 'VARCHAR', task_key: 'VARCHAR', state_type: 'VARCHAR', run_count: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT', retries: 'INTEGER', retry_delay: 'VARCHAR' });
   await tableFromRows(target, dirs, `${table}_events`, events, { seq: 'INTEGER', op: 'VARCHAR', day: 'VARCHAR', task_run_id: 'VARCHAR', task_run_name: 'VARCHAR', flow_run_id: 'VARCHAR', pid: 'INTEGER', start_ms: 'BIGINT', end_ms: 'BIGINT', at_ms: 'BIGINT', attempt: 'INTEGER', ok: 'BOOLEAN', error: 'VARCHAR', rows: 'BIGINT', landed: 'BOOLEAN' });
 }
@@ -208,15 +229,10 @@ async function runScenario(job: Job, target: Target, solution: Solution): Promis
   const scenario = def.scenario ?? 'once';
   const prefect = await job.stack.service('orchestrator');
   const dirs = runDirs(target, `${job.ex.id}-${solution.table}`);
-  const faults = (await target.session.queryObjects(`SELECT day::VARCHAR AS day, transient_failures, late_ms, outage FROM faults ORDER BY day`)).map((r) => ({ day: String(r.day), transient_failures: Number(r.transient_failures), late_ms: Number(r.late_ms), outage: r.outage === true })) as DayFault[];
-  const late = def.faults?.includes('late') ? faults.find((f) => f.late_ms > 0) : undefined;
-  const days = copyLanding(target.dataset.dir, dirs, new Set(late ? [late.day] : []));
-  const transient = def.faults?.includes('transient') ? Object.fromEntries(faults.filter((f) => f.transient_failures > 0).map((f) => [f.day, { transient_failures: f.transient_failures }])) : {};
-  fs.writeFileSync(path.join(dirs.state, 'faults.json'), JSON.stringify(transient));
+  const { days, faults, late } = await prepareSource(def, prefect, target.session, target.dataset.dir, dirs);
   const outage = scenario === 'resume' ? faults.find((f) => f.outage) : undefined;
   if (outage) fs.writeFileSync(path.join(dirs.state, `outage-${outage.day}`), 'the export service is down for this day during the first run\n');
 
-  for (const [name, limit] of Object.entries(def.concurrencyLimits ?? {})) await prefect.ensureConcurrencyLimit(name, limit);
   const ranges = rangesOf(scenario, days);
   const runs: FlowRun[] = [];
   const stopLate = late ? landWhenAsked(target.dataset.dir, dirs, late.day, late.late_ms) : undefined;
@@ -310,12 +326,7 @@ export async function runFlowByHand(job: Job, file: string, rel: string, home: s
   for (const d of Object.values(dirs)) fs.mkdirSync(d, { recursive: true });
   const session = await openDatasetSession(job.stack.lab, dataset);
   try {
-    const faults = (await session.queryObjects(`SELECT day::VARCHAR AS day, transient_failures, late_ms FROM faults ORDER BY day`)).map((r) => ({ day: String(r.day), transient_failures: Number(r.transient_failures), late_ms: Number(r.late_ms) }));
-    const late = def.faults?.includes('late') ? faults.find((f) => f.late_ms > 0) : undefined;
-    const days = copyLanding(dataset.dir, dirs, new Set(late ? [late.day] : []));
-    const transient = def.faults?.includes('transient') ? Object.fromEntries(faults.filter((f) => f.transient_failures > 0).map((f) => [f.day, { transient_failures: f.transient_failures }])) : {};
-    fs.writeFileSync(path.join(dirs.state, 'faults.json'), JSON.stringify(transient));
-    for (const [name, limit] of Object.entries(def.concurrencyLimits ?? {})) await prefect.ensureConcurrencyLimit(name, limit);
+    const { days, late } = await prepareSource(def, prefect, session, dataset.dir, dirs);
     const stopLate = late ? landWhenAsked(dataset.dir, dirs, late.day, late.late_ms) : undefined;
     let run: FlowRun;
     try {
@@ -323,13 +334,7 @@ export async function runFlowByHand(job: Job, file: string, rel: string, home: s
     } finally {
       stopLate?.();
     }
-    const events = fs.existsSync(eventsFile(dirs)) ? fs.readFileSync(eventsFile(dirs), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { task_run_id?: string | null }) : [];
-    const seen = new Set(events.map((e) => e.task_run_id).filter((id): id is string => !!id));
-    let taskRuns = run.flowRunId ? await prefect.taskRuns([run.flowRunId]) : [];
-    for (const deadline = Date.now() + TASK_RUNS_RECORDED_WITHIN_MS; run.flowRunId && Date.now() < deadline && ![...seen].every((id) => taskRuns.some((t) => t.id === id && t.end_time)); ) {
-      await new Promise((r) => setTimeout(r, 250));
-      taskRuns = await prefect.taskRuns([run.flowRunId]);
-    }
+    const taskRuns = run.flowRunId ? await recordedTaskRuns(prefect, [run.flowRunId], readEvents(dirs)) : [];
     const partitions: FlowRunReport['partitions'] = [];
     const table = path.join(dirs.out, def.output);
     for (const folder of fs.existsSync(table) ? fs.readdirSync(table).sort() : []) {
