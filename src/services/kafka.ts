@@ -63,6 +63,28 @@ export async function describeKafka(conn: KafkaConnection): Promise<string> {
   }
 }
 
+/**
+ * Creates topics and returns once every partition is served. kafkajs' `waitForLeaders` only retries
+ * "leader not available": a KRaft broker under load still answers "does not host this topic-partition"
+ * for a topic its controller has just created, and a leader in the metadata is not yet a broker that serves it.
+ */
+export async function createServedTopics(admin: Admin, topics: ITopicConfig[], timeoutMs = 60_000): Promise<void> {
+  await admin.createTopics({ waitForLeaders: false, topics });
+  const deadline = Date.now() + timeoutMs;
+  for (const { topic, numPartitions } of topics) {
+    for (;;) {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        if (numPartitions === undefined || numPartitions < 1 || offsets.length >= numPartitions) break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic} was created but its partitions were not served within ${timeoutMs / 1000} s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
 export class StartedKafka {
   constructor(readonly connection: KafkaConnection) {}
 
@@ -83,24 +105,9 @@ export class StartedKafka {
     );
   }
 
-  /**
-   * Creates topics and returns once their partitions are served: a leader in the metadata is not
-   * yet a broker that answers for the partition (a produce right after can get "does not host this topic-partition").
-   */
-  async createTopics(admin: Admin, topics: ITopicConfig[], timeoutMs = 30_000): Promise<void> {
-    await admin.createTopics({ waitForLeaders: true, topics });
-    const deadline = Date.now() + timeoutMs;
-    for (const { topic } of topics) {
-      for (;;) {
-        try {
-          await admin.fetchTopicOffsets(topic);
-          break;
-        } catch (err) {
-          if (Date.now() > deadline) throw err;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-      }
-    }
+  /** Creates topics and returns once their partitions are served (see `createServedTopics`). */
+  createTopics(admin: Admin, topics: ITopicConfig[], timeoutMs?: number): Promise<void> {
+    return createServedTopics(admin, topics, timeoutMs);
   }
 
   /** The name a topic or consumer group of the lab has here: inside the learner's prefix on a shared cluster. */

@@ -15,6 +15,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { createClient } from 'redis';
 import { generatePayments } from '../../datasets/payments/generate.js';
 import { freePort } from '../../src/runtime/local/processes.js';
+import { createServedTopics } from '../../src/services/kafka.js';
 import { replayPayments, type KeyedPayment } from '../../src/stream/replay.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -56,7 +57,7 @@ try {
   const kafka = new Kafka({ clientId: 'lab-bench', brokers: [`127.0.0.1:${kafkaPort}`], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const topic = (name: string) => admin.createTopics({ waitForLeaders: true, topics: [{ topic: name, numPartitions: 3 }] });
+  const topic = (name: string) => createServedTopics(admin, [{ topic: name, numPartitions: 3 }]);
 
   await topic('bench.batched');
   const batched = await replayPayments(kafka, 'bench.batched', payments);
@@ -69,7 +70,7 @@ try {
 
   // The reference detector of exercise 01 at a fixed 1,000 payments/s, 30 s.
   await topic('bench.paced');
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'bench.alerts', numPartitions: 1 }] });
+  await createServedTopics(admin, [{ topic: 'bench.alerts', numPartitions: 1 }]);
   const detector = spawn(process.execPath, ['--enable-source-maps', host, path.join(root, 'labs', 'month5', 'exercises', '01-velocity', 'solution', 'detector.ts'), path.join(cwd, 'build')], {
     env: { ...env, LAB_KAFKA_BROKERS: `127.0.0.1:${kafkaPort}`, LAB_PAYMENTS_TOPIC: 'bench.paced', LAB_ALERTS_TOPIC: 'bench.alerts', LAB_GROUP_ID: 'bench.detector', LAB_REDIS_URL: `redis://127.0.0.1:${redisPort}/3` },
     stdio: ['ignore', 'ignore', fs.openSync(path.join(os.tmpdir(), 'lab-bench-m5-detector.log'), 'w')],

@@ -1,5 +1,6 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs';
 import { Kafka as KafkaClient, logLevel } from 'kafkajs';
+import { createServedTopics } from '../../services/kafka.js';
 import type pg from 'pg';
 import { random } from '../../../datasets/random.js';
 import { definePair, type SideContext } from '../pair.js';
@@ -112,7 +113,7 @@ export const cronVsStream = definePair({
       const topic = `lab-compare-payments-${process.pid}-${Date.now()}`;
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
+      await createServedTopics(admin, [{ topic, numPartitions: 1, replicationFactor: 1 }]);
       await admin.disconnect();
       const producer: Producer = kafka.producer({ allowAutoTopicCreation: false });
       await producer.connect();

@@ -13,6 +13,7 @@ import { consoleOutput } from '../../../src/ui/output.js';
 import { bronzeViews } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
 import { probeS3Store, StartedS3 } from '../../../src/services/s3.js';
+import { createServedTopics } from '../../../src/services/kafka.js';
 import { createTableAs, StartedTrino } from '../../../src/services/trino.js';
 import { orderModels, parseModel } from '../../../src/lab/models.js';
 import { lab, scratchDir } from '../../helpers.js';
@@ -240,7 +241,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       const kafka = started.client('stream').client('podman-test');
       const admin = kafka.admin();
       await admin.connect();
-      await admin.createTopics({ topics: [{ topic: 'payments', numPartitions: 1 }], waitForLeaders: true });
+      await createServedTopics(admin, [{ topic: 'payments', numPartitions: 1 }]);
       await admin.disconnect();
       const producer = kafka.producer();
       await producer.connect();
@@ -278,7 +279,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
       const brokers = started.client('stream').bootstrapServers;
       const nsAdmin = kafka.admin();
       await nsAdmin.connect();
-      await nsAdmin.createTopics({ topics: ['alice.month5.payments', 'alice.month5.alerts', 'bob.month5.payments'].map((topic) => ({ topic, numPartitions: 1 })), waitForLeaders: true });
+      await createServedTopics(nsAdmin, ['alice.month5.payments', 'alice.month5.alerts', 'bob.month5.payments'].map((topic) => ({ topic, numPartitions: 1 })));
       const removed = await cleanNamespace(loadRemoteConfig(dir, { LAB_REMOTE_KAFKA_BROKERS: brokers, LAB_REMOTE_NAMESPACE: 'alice' }), 'month5');
       expect(removed).toEqual(['2 kafka topics alice.month5.*']);
       const topics = await nsAdmin.listTopics();
