@@ -19,7 +19,7 @@ function toCsv(rows: ReadonlyArray<object>, columns: string[]): string {
 export default defineLab({
   name: 'month2',
   title: 'From crons to a DAG orchestrator, from loops to Spark',
-  summary: 'A fragile cron script becomes a Prefect flow (a task per day, idempotent, retried with backoff, waiting for late data, backfilled concurrently, recovering from an outage); then Spark: broadcast joins, built-in functions instead of UDFs, a skewed join, caching, read in the query plan.',
+  summary: 'A fragile cron script becomes a Prefect flow (a task per day, idempotent, retried with backoff, waiting for late data, backfilled concurrently, recovering from an outage); then Spark: broadcast joins, built-in functions instead of UDFs, a skewed join, caching, read in the query plan, and a partitioned write with one file per day.',
   roles: ['sql', 'python', 'orchestrator'],
   sqlEngine: { local: 'DuckDB', docker: 'DuckDB' },
   needs: { python: true, jdk: true, memoryGiB: 3 },

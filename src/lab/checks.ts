@@ -289,3 +289,46 @@ export function expectCacheReused(opts: { times: number; holding: RegExp; holdin
     },
   };
 }
+
+const kilobytes = (bytes: number) => (bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+
+/**
+ * A writing exercise's files (`writesDataset`): every data file is Parquet, in a folder `<by>=<value>`
+ * right under output_dir, and no folder holds more than `filesPerPartition` of them (the small-files problem).
+ */
+export function expectPartitionedFiles(opts: { by: string; filesPerPartition: number; why: string }): ResultCheck<PythonRunContext> {
+  const most = opts.filesPerPartition;
+  const each = most === 1 ? 'one file' : `at most ${most} files`;
+  return {
+    name: `the files are partitioned by ${opts.by}, ${each} per partition`,
+    on: 'results',
+    async run(ctx) {
+      if (!ctx.files) return errored('no written files were recorded: this check needs an exercise whose solve() writes a dataset (writesDataset)');
+      const notParquet = ctx.files.filter((f) => !f.path.endsWith('.parquet'));
+      if (notParquet.length) return fail(`output_dir holds files that are not Parquet: ${notParquet.slice(0, 3).map((f) => f.path).join(', ')}: write with .write.parquet(output_dir)`);
+      const left = ctx.files.filter((f) => f.fromEarlierRun);
+      if (left.length) {
+        return fail(`${left.length} file${left.length === 1 ? '' : 's'} of the earlier run ${left.length === 1 ? 'is' : 'are'} still in output_dir (${left.slice(0, 2).map((f) => f.path).join(', ')}): a rerun replaces what is there, it never adds to it: write with .mode("overwrite")`);
+      }
+      const inFolder = new RegExp(`^${opts.by}=([^/]+)/[^/]+$`);
+      const misplaced = ctx.files.filter((f) => !inFolder.test(f.path));
+      if (misplaced.length) {
+        const where = misplaced.slice(0, 2).map((f) => f.path.replace(/part-(\d+)-[0-9a-f-]{36}/, 'part-$1-…')).join(', ');
+        return fail(`${misplaced.length} of ${ctx.files.length} files are not in a ${opts.by}=… folder right under output_dir (${where}): .write.partitionBy("${opts.by}") puts each ${opts.by}'s rows in a folder of its own, so a reader of one ${opts.by} opens only that folder`);
+      }
+      const folders = new Map<string, number[]>();
+      for (const f of ctx.files) {
+        const folder = f.path.split('/')[0]!;
+        folders.set(folder, [...(folders.get(folder) ?? []), f.bytes]);
+      }
+      const crowded = [...folders].filter(([, sizes]) => sizes.length > most).sort((a, b) => b[1].length - a[1].length || a[0].localeCompare(b[0]));
+      if (crowded.length) {
+        const [folder, sizes] = crowded[0]!;
+        const average = sizes.reduce((s, b) => s + b, 0) / sizes.length;
+        return fail(`${crowded.length} of ${folders.size} ${opts.by} folders hold more than ${each}: ${folder}/ has ${sizes.length} files of ${kilobytes(Math.round(average))} on average: ${opts.why}`);
+      }
+      const sizes = ctx.files.map((f) => f.bytes).sort((a, b) => a - b);
+      return pass(`${folders.size} ${opts.by} folders, ${most === 1 ? 'one file each' : `${each} each`} (median ${kilobytes(sizes[Math.floor(sizes.length / 2)]!)})`);
+    },
+  };
+}

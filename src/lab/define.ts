@@ -162,6 +162,16 @@ export interface PythonRunContext extends RunContext {
    * for `library: 'pyspark'`.
    */
   plan?: string;
+  /** `writesDataset`: the data files solve() left under output_dir, by path inside it (`day=2026-01-03/part-….parquet`). */
+  files?: DatasetFile[];
+}
+
+/** One file of a dataset a solution wrote. */
+export interface DatasetFile {
+  path: string;
+  bytes: number;
+  /** Laid there by the grader as an earlier run's, and still there after solve(). */
+  fromEarlierRun?: boolean;
 }
 
 /** A model exercise's run: its files, and what it can do again. */
@@ -326,6 +336,12 @@ export interface PythonExercise extends ExerciseBase {
    * whatever solve() sets, are gone once it ends.
    */
   sparkConf?: Record<string, string>;
+  /**
+   * solve() writes a dataset into the folder its `output_dir` parameter names instead of returning a
+   * frame; its rows (partition columns read from the folder names) are the result, its files `files`.
+   * `earlierRun`: SQL whose rows an earlier run left there first, partitioned the same way (a rerun replaces them).
+   */
+  writesDataset?: { partitionBy: string[]; earlierRun?: string };
   checks: Array<Check<KindContexts['python']>>;
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { DatasetFile } from '../../lab/define.js';
 import type { LoadedLab } from '../../lab/load.js';
 import type { Dataset } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
@@ -26,24 +27,73 @@ async function exportTables(lab: LoadedLab, dataset: Dataset, session: SqlSessio
   return dir;
 }
 
-/** One Python process runs the solution on every target: the interpreter and imports start once. */
 /** With --debug, a Python error shows its whole traceback. */
 const debugTraceback = (tb: string | undefined) => (process.env.LAB_DEBUG && tb ? `\n${tb.trimEnd()}` : '');
 
+/** The folder a writing exercise's solve() gets as `output_dir` (the harness derives it the same way). */
+const datasetDirOf = (outputFile: string) => `${outputFile}.dataset`;
+
+/** Every file under a folder, by path inside it; Spark's markers (_SUCCESS) and checksums (.crc) are not data. */
+function dataFiles(dir: string): DatasetFile[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && !e.name.startsWith('_') && !e.name.startsWith('.'))
+    .map((e) => {
+      const full = path.join(e.parentPath, e.name);
+      return { path: path.relative(dir, full).split(path.sep).join('/'), bytes: fs.statSync(full).size };
+    })
+    .sort((a, b) => a.path.localeCompare(b.path));
+}
+
+/** Lays an earlier run's files into the output folder, partitioned as the exercise writes, for solve() to replace. */
+async function prepareDatasetDir(target: Target, dir: string, writes: { partitionBy: string[]; earlierRun?: string }): Promise<Set<string>> {
+  fs.rmSync(dir, { recursive: true, force: true });
+  if (!writes.earlierRun) return new Set();
+  await target.session.run(`COPY (${writes.earlierRun}) TO ${quoteLiteral(dir)} (FORMAT parquet, PARTITION_BY (${writes.partitionBy.join(', ')}))`);
+  return new Set(dataFiles(dir).map((f) => f.path));
+}
+
+/** The dataset solve() wrote, as the solution's table (partition columns from the folder names); a folder that is not one dataset is the solution's failure. */
+async function loadDataset(target: Target, table: string, dir: string, solution: Solution, earlier: Set<string>): Promise<{ files: DatasetFile[]; failure?: string }> {
+  const files = dataFiles(dir).map((f) => (earlier.has(f.path) ? { ...f, fromEarlierRun: true } : f));
+  const parquet = files.filter((f) => f.path.endsWith('.parquet'));
+  if (parquet.length === 0) {
+    return { files, failure: `${solution.rel}: solve() wrote no Parquet file under output_dir${files.length ? ` (only ${files.slice(0, 3).map((f) => f.path).join(', ')})` : ''}: write the frame there with .write.parquet(output_dir)` };
+  }
+  const list = `[${parquet.map((f) => quoteLiteral(path.join(dir, f.path))).join(', ')}]`;
+  const read = (hive: boolean) => target.session.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_parquet(${list}, hive_partitioning = ${hive}, union_by_name = true)`);
+  try {
+    await read(true);
+  } catch {
+    // Files both in folders and beside them are no partitioned dataset: read as files, the layout check says what is wrong.
+    try {
+      await read(false);
+    } catch (err) {
+      return { files, failure: `${solution.rel}: the files under output_dir do not read as one dataset: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}` };
+    }
+  }
+  return { files };
+}
+
 /**
- * Runs the solution on every target into its table. A PySpark run also says, per target it ran on,
- * the physical plan Spark executed (`plans`), for the checks on the plan.
+ * Runs the solution on every target into its table; one Python process runs it on every target (the
+ * interpreter and imports start once). A PySpark run also says, per target it ran on, the physical
+ * plan Spark executed (`plans`), for the checks on the plan; a writing exercise, the files it wrote.
  */
-async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = [], plans: Array<string | undefined> = []): Promise<RunFailure | undefined> {
+async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = [], plans: Array<string | undefined> = [], written: Array<DatasetFile[] | undefined> = []): Promise<RunFailure | undefined> {
   const { stack, ex } = job;
   const python = await stack.service('python');
+  const writes = ex.def.kind === 'python' ? ex.def.writesDataset : undefined;
   const jobs: Array<{ inputDir: string; outputFile: string }> = [];
+  const earlier: Array<Set<string>> = [];
   for (const t of targets) {
     const inputDir = await exportTables(stack.lab, t.dataset, t.session);
     const outDir = path.join(t.dataset.cacheDir, 'runs');
     fs.mkdirSync(outDir, { recursive: true });
     const outputFile = path.join(outDir, `${ex.id}-${solution.table}-${process.pid}.parquet`);
     fs.rmSync(outputFile, { force: true });
+    if (writes) earlier.push(await prepareDatasetDir(t, datasetDirOf(outputFile), writes));
     jobs.push({ inputDir, outputFile });
   }
   const library = ex.def.kind === 'python' ? (ex.def.library ?? 'pandas') : 'pandas';
@@ -58,16 +108,26 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
   try {
     // Outputs written before a failure are still good: load them so their checks can run.
     for (const [index, t] of targets.entries()) {
-      if (!fs.existsSync(jobs[index]!.outputFile)) {
+      const { outputFile } = jobs[index]!;
+      if (!fs.existsSync(outputFile)) {
         if (outcome.ok) throw new Error(`the Python harness wrote no result for ${t.dataset.label}`);
         if (outcome.timedOut) return { index, message: `${solution.rel}: ${outcome.message}`, timedOut: true };
         return { index, message: `${solution.rel}${outcome.error.line ? `:${outcome.error.line}` : ''}: ${outcome.error.kind}: ${outcome.error.message}${debugTraceback(outcome.error.traceback)}`, timedOut: false };
       }
-      await t.session.run(`CREATE OR REPLACE TEMP TABLE ${solution.table} AS SELECT * FROM read_parquet(${quoteLiteral(jobs[index]!.outputFile)})`);
+      if (writes) {
+        const loaded = await loadDataset(t, solution.table, datasetDirOf(outputFile), solution, earlier[index]!);
+        written.push(loaded.files);
+        if (loaded.failure) return { index, message: loaded.failure, timedOut: false };
+      } else {
+        await t.session.run(`CREATE OR REPLACE TEMP TABLE ${solution.table} AS SELECT * FROM read_parquet(${quoteLiteral(outputFile)})`);
+      }
     }
     return undefined;
   } finally {
-    for (const j of jobs) fs.rmSync(j.outputFile, { force: true });
+    for (const j of jobs) {
+      fs.rmSync(j.outputFile, { force: true });
+      fs.rmSync(datasetDirOf(j.outputFile), { recursive: true, force: true });
+    }
   }
 }
 
@@ -81,8 +141,9 @@ export const pythonRunner: ExerciseRunner<'python'> = {
   async runLearner(job, targets, solution) {
     const printed: string[] = [];
     const plans: Array<string | undefined> = [];
-    const failure = await runSolve(job, targets, solution, printed, plans);
+    const written: Array<DatasetFile[] | undefined> = [];
+    const failure = await runSolve(job, targets, solution, printed, plans, written);
     // What solve() printed on the learner's own seed (the hidden seed's would give the data away).
-    return { failure, extras: plans.map((plan) => (plan === undefined ? {} : { plan })), printed: printed[0] };
+    return { failure, extras: plans.map((plan, i) => ({ ...(plan === undefined ? {} : { plan }), ...(written[i] ? { files: written[i] } : {}) })), printed: printed[0] };
   },
 };
