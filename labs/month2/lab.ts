@@ -20,10 +20,12 @@ export default defineLab({
   name: 'month2',
   title: 'From crons to a DAG orchestrator, from loops to Spark',
   summary: 'A fragile cron script becomes a Prefect flow (a task per day, idempotent, retried with backoff, waiting for late data, backfilled concurrently, recovering from an outage); then Spark: broadcast joins, built-in functions instead of UDFs, a skewed join, caching, read in the query plan, and a partitioned write with one file per day.',
-  roles: ['sql', 'python', 'orchestrator'],
+  roles: ['sql', 'python', 'orchestrator', 'spark'],
+  // On containers the Spark exercises run on the stack's Spark Connect server; locally, Spark local[2] in the venv.
+  sparkOnStack: true,
   sqlEngine: { local: 'DuckDB', docker: 'DuckDB' },
   needs: { python: true, jdk: true, memoryGiB: 3 },
-  // Prefect 3 runs the flows (its server is a local process from this venv); PySpark runs Spark local[2] on the JDK.
+  // Prefect 3 runs the flows (its server is a local process from this venv); PySpark runs Spark local[2] on the JDK, or is the Spark Connect client.
   pythonRequirements: 'requirements.txt',
   // `faults` is the grader's: which days the source fails, lands late or is down.
   tables: ['landing_orders', 'customers', 'events'],

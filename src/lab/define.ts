@@ -77,6 +77,12 @@ export interface LabDefinition {
   /** Pinned Python requirements file (relative to the lab folder), when the lab has Python exercises. */
   pythonRequirements?: string;
   /**
+   * PySpark solutions run on the stack's Spark Connect server where the runtime runs one (its compose
+   * mounts the lab's folder at the same path, so the server reads the inputs and writes the results
+   * where the grader reads them); elsewhere, and by default, on Spark local[2] in the lab venv.
+   */
+  sparkOnStack?: boolean;
+  /**
    * A pom (relative to the lab folder) whose runtime dependencies the lab's Spark jobs need on their
    * classpath, e.g. Structured Streaming's Kafka source: fetched once from Maven Central on `up`.
    */

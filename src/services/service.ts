@@ -11,6 +11,8 @@ export interface ComposeAddress {
   variable(name: string): string;
   /** The compose service's own `environment:` (e.g. POSTGRES_DB). */
   environment: Record<string, string>;
+  /** Where another container port of the service is published on the host, if it is. */
+  published(containerPort: number): { host: string; port: number } | undefined;
 }
 
 /** A learner's corner of a shared cluster: a Postgres schema, an object prefix, a topic prefix. */

@@ -98,7 +98,10 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
   }
   const library = ex.def.kind === 'python' ? (ex.def.library ?? 'pandas') : 'pandas';
   const sparkConf = ex.def.kind === 'python' && library === 'pyspark' ? ex.def.sparkConf : undefined;
-  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf });
+  // On a stack with a Spark Connect server (month2 on containers), the same file runs there.
+  const spark = library === 'pyspark' && stack.lab.def.sparkOnStack && stack.has('spark') ? await stack.service('spark') : undefined;
+  const sparkRemote = spark ? { url: spark.url, ...(spark.uiUrl ? { ui: spark.uiUrl } : {}) } : undefined;
+  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf, sparkRemote });
   printed.push(...outcome.printed);
   for (const j of jobs) {
     const planFile = `${j.outputFile}.plan`;

@@ -56,7 +56,8 @@ export class ComposeStack {
     const text = fs.readFileSync(loadComposeFile(this.lab).file, 'utf8');
     const credentials = ensureCredentials(path.join(this.opts.dir, 'credentials.env'), requiredVariables(text));
     // Ports chosen at `up` stick to the lab; a variable set now still wins.
-    const env = { ...readEnvFile(this.settingsFile()), ...base, ...engine.composeEnv(), ...credentials };
+    // LAB_STACK_DIR: the lab's folder on the host, for a service that mounts it (month2's Spark server).
+    const env = { ...readEnvFile(this.settingsFile()), ...base, ...engine.composeEnv(), ...credentials, LAB_STACK_DIR: path.resolve(this.opts.dir) };
     const full = loadComposeFile(this.lab, env);
     const only = this.opts.services;
     const stack = only?.length ? { ...full, services: full.services.filter((s) => only.includes(s.name)) } : full;
@@ -153,7 +154,8 @@ export class StartedComposeStack {
     const module = serviceForRole(service.role ?? '');
     if (!module) throw new LabError(`${this.stack.lab}'s service ${service.name} has no service module for its role '${service.role ?? '(none)'}'.`);
     const environment = (this.stack.raw.services as Record<string, { environment?: Record<string, string> }>)[service.name]?.environment ?? {};
-    return module.fromCompose({ ...this.hostPort(service, module.containerPort), variable: (name) => this.env[name] ?? '', environment });
+    const published = (containerPort: number) => (service.ports.some((x) => x.containerPort === containerPort) ? this.hostPort(service, containerPort) : undefined);
+    return module.fromCompose({ ...this.hostPort(service, module.containerPort), variable: (name) => this.env[name] ?? '', environment, published });
   }
 
   /** The started client of the service that plays a role. */

@@ -131,7 +131,8 @@ async function buildBase(engine: ConnectedEngine, output: Output, suite: string)
 /**
  * A build context: the recipe folder, plus jars from Maven Central when the recipe has a pom.xml,
  * binaries built with `go install` from the Go module proxy when it has a go-install file, and
- * wheels from PyPI when it has a pip-wheels file.
+ * wheels from PyPI when it has a pip-wheels file (built here) or a pip-binary-wheels file (compiled
+ * ones, downloaded for the image's Python).
  */
 async function prepareContext(recipe: string, output: Output): Promise<string> {
   const ctx = fs.mkdtempSync(path.join(os.tmpdir(), `lab-image-${recipe}-`));
@@ -156,6 +157,19 @@ async function prepareContext(recipe: string, output: Output): Promise<string> {
         cwd: ctx,
         missing: [`Python is needed to fetch the ${recipe} image's packages.`, 'Install Python 3 with pip, or point LAB_PYTHON at one.'],
         failed: [`Fetching the ${recipe} image's Python packages failed`, 'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror).'],
+        summary: () => `${fs.readdirSync(wheels).length} wheels`,
+      });
+    }
+    const binaryWheels = path.join(ctx, 'pip-binary-wheels');
+    if (fs.existsSync(binaryWheels)) {
+      // Compiled packages for the image's Python (bookworm's 3.11) on this machine's architecture, not this machine's Python.
+      const wheels = path.join(ctx, 'wheels');
+      const arch = process.arch === 'arm64' ? 'aarch64' : 'x86_64';
+      const platforms = ['manylinux_2_28', 'manylinux_2_17', 'manylinux2014'].flatMap((p) => ['--platform', `${p}_${arch}`]);
+      await fetchStep(output, `${recipe}: compiled Python wheels for the image (${arch}) from PyPI`, systemPython(), ['-m', 'pip', 'download', '--disable-pip-version-check', '--only-binary=:all:', '--python-version', '3.11', '--implementation', 'cp', '--abi', 'cp311', ...platforms, '--dest', wheels, '-r', binaryWheels], {
+        cwd: ctx,
+        missing: [`Python is needed to fetch the ${recipe} image's packages.`, 'Install Python 3 with pip, or point LAB_PYTHON at one.'],
+        failed: [`Fetching the ${recipe} image's compiled Python packages failed`, 'Check that PyPI is reachable (or set PIP_INDEX_URL to a mirror).'],
         summary: () => `${fs.readdirSync(wheels).length} wheels`,
       });
     }

@@ -18,6 +18,7 @@ import inspect
 import json
 import os
 import sys
+import time
 import traceback
 import importlib.util
 
@@ -129,38 +130,96 @@ def spark_session():
     return spark
 
 
+class SparkConnectServer:
+    """A Spark Connect server on the stack (the docker runtime): each job gets a session of its own
+    there; its web UI's REST API gives the plan each write executed (the client has no JVM to ask)."""
+
+    def __init__(self, url, ui):
+        self.url = url
+        self.ui = ui.rstrip("/") if ui else None
+        self.seen = 0  # executions already read from the UI: a write's is one of the newer ones
+
+    def session(self):
+        from pyspark.sql import SparkSession
+
+        return SparkSession.builder.remote(self.url).create()
+
+    def _get(self, path):
+        import urllib.request
+
+        with urllib.request.urlopen(self.ui + path, timeout=10) as r:
+            return json.loads(r.read().decode("utf-8"))
+
+    def executed_plan(self, written_path, timeout_s=20):
+        """The plan of the execution that wrote `written_path`, once it has ended (its final adaptive plan)."""
+        if not self.ui:
+            return None
+        deadline = time.time() + timeout_s
+        app = self._get("/api/v1/applications")[0]["id"]
+        while True:
+            found = None
+            offset = self.seen
+            while True:
+                page = self._get(f"/api/v1/applications/{app}/sql?details=false&planDescription=true&offset={offset}&length=100")
+                for execution in page:
+                    if written_path in (execution.get("planDescription") or ""):
+                        found = execution
+                offset += len(page)
+                if len(page) < 100:
+                    break
+            if found is not None and found.get("status") in ("COMPLETED", "FAILED"):
+                self.seen = max(self.seen, offset - 20)
+                return found["planDescription"]
+            if time.time() > deadline:
+                return None
+            time.sleep(0.2)
+
+
 LIBRARIES = {}
 RUNS = [0]
 
 
-def library_of(library):
+def library_of(library, spark_remote=None):
     """The DataFrame library, imported once per process: a warm process serves every exercise of a check."""
-    if library not in LIBRARIES:
+    key = f"{library}@{spark_remote['url']}" if library == "pyspark" and spark_remote else library
+    if key not in LIBRARIES:
         if library == "pandas":
             import pandas as lib
+        elif library == "pyspark" and spark_remote:
+            lib = SparkConnectServer(spark_remote["url"], spark_remote.get("ui"))
         elif library == "pyspark":
             lib = spark_session()
         else:
             import polars as lib
-        LIBRARIES[library] = lib
-    return LIBRARIES[library]
+        LIBRARIES[key] = lib
+    return LIBRARIES[key]
 
 
 def job_session(spark, spark_conf):
     """A session of its own for one PySpark job: the exercise's confs, and whatever solve() sets, end with it.
     The cache is the process's (shared by every session): it is emptied after each job."""
-    session = spark.newSession()
+    remote = isinstance(spark, SparkConnectServer)
+    session = spark.session() if remote else spark.newSession()
     # The executed plan is read back as text from Spark's SQL status store: the tree form of explain().
     session.conf.set("spark.sql.ui.explainMode", "simple")
     # A scan's Location names the table's file in full (by default it is cut at 100 characters).
     session.conf.set("spark.sql.maxMetadataStringLength", "1000")
     for key, value in (spark_conf or {}).items():
         session.conf.set(key, str(value))
-    session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
+    if not remote:
+        session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
     return session
 
 
 def end_job_session(spark, session):
+    if isinstance(spark, SparkConnectServer):
+        try:
+            session.interruptAll()
+            session.catalog.clearCache()
+            session.stop()
+        except Exception:  # the job's own error is the one to report
+            pass
+        return
     try:
         # A job stopped at its time limit may still run in the JVM: the next one gets the cores.
         spark.sparkContext.cancelAllJobs()
@@ -191,8 +250,15 @@ def executed_plan(spark, description):
     return None
 
 
-def run(module_path, library, timeout_s, jobs, spark_conf=None):
-    lib = library_of(library)
+def run(module_path, library, timeout_s, jobs, spark_conf=None, spark_remote=None):
+    # PySpark routes functions (udf, pandas_udf…) and builders to Spark Connect by these, already at import.
+    if library == "pyspark" and spark_remote:
+        os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
+        os.environ["SPARK_REMOTE"] = spark_remote["url"]
+    elif library == "pyspark":
+        os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
+        os.environ.pop("SPARK_REMOTE", None)
+    lib = library_of(library, spark_remote)
     RUNS[0] += 1
     spec = importlib.util.spec_from_file_location(f"solution_{RUNS[0]}", module_path)
     module = importlib.util.module_from_spec(spec)
@@ -215,13 +281,13 @@ def run(module_path, library, timeout_s, jobs, spark_conf=None):
     for index, (input_dir, output_file) in enumerate(jobs):
         session = job_session(lib, spark_conf) if library == "pyspark" else lib
         try:
-            run_job(module_path, library, timeout_s, solve, session, index, input_dir, output_file, printed)
+            run_job(module_path, library, timeout_s, solve, session, index, input_dir, output_file, printed, lib)
         finally:
             if library == "pyspark":
                 end_job_session(lib, session)
 
 
-def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed):
+def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed, server=None):
     """One (input, output) job: solve() on the input tables, its result written within the time limit."""
     args = {}
     for name in inspect.signature(solve).parameters:
@@ -248,7 +314,7 @@ def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, outpu
                 open(output_file, "w").close()
             else:
                 # Spark is lazy: the work happens when the result is written, inside the same limit.
-                write_result(lib, library, result, output_file, module_path)
+                write_result(lib, library, result, output_file, module_path, server)
     except SolveTimeout:
         fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
     except HarnessFailure:
@@ -280,10 +346,13 @@ def read_table(lib, library, path):
     return table.cast(schema).to_pandas()
 
 
-def write_result(lib, library, result, output_file, module_path):
+def write_result(lib, library, result, output_file, module_path, server=None):
     if library == "pyspark":
         from pyspark.sql import DataFrame
 
+        remote = isinstance(server, SparkConnectServer)
+        if remote:
+            from pyspark.sql.connect.dataframe import DataFrame
         if not isinstance(result, DataFrame):
             fail("WrongType", f"solve() returned {type(result).__name__}, expected a Spark DataFrame", module_path)
         import glob
@@ -291,15 +360,19 @@ def write_result(lib, library, result, output_file, module_path):
 
         out_dir = output_file + ".spark"
         WRITES[0] += 1
-        description = f"lakehouse-lab result {WRITES[0]}"
-        sc = result.sparkSession.sparkContext
-        sc.setJobDescription(description)
-        try:
+        if remote:
+            # The server writes into the lab's folder, which the stack mounts at the same path.
             result.coalesce(1).write.mode("overwrite").parquet(out_dir)
-        finally:
-            sc.setJobDescription(None)
+        else:
+            description = f"lakehouse-lab result {WRITES[0]}"
+            sc = result.sparkSession.sparkContext
+            sc.setJobDescription(description)
+            try:
+                result.coalesce(1).write.mode("overwrite").parquet(out_dir)
+            finally:
+                sc.setJobDescription(None)
         try:
-            plan = executed_plan(result.sparkSession, description)
+            plan = server.executed_plan(out_dir) if remote else executed_plan(result.sparkSession, description)
         except Exception as e:  # a Spark without the status store: the plan checks say so
             plan = None
             sys.stderr.write(f"could not read the executed plan: {e}\n")
@@ -330,7 +403,7 @@ def serve():
             continue
         request = json.loads(line)
         try:
-            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]], request.get("spark_conf"))
+            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]], request.get("spark_conf"), request.get("spark_remote"))
             mark(done=True)
         except HarnessFailure as failure:
             mark(error=failure.error)

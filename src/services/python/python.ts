@@ -234,22 +234,40 @@ export interface RowLoop {
   what: string;
 }
 
+/** Imports each named distribution's top-level module (from its installed metadata), or says which is missing. */
+const IMPORT_DISTRIBUTIONS = `
+import importlib, importlib.metadata as m, re, sys
+norm = lambda n: re.sub(r"[-_.]+", "-", n).lower()
+tops = {}
+for mod, ds in m.packages_distributions().items():
+    for d in ds:
+        tops.setdefault(norm(d), []).append(mod)
+for d in sys.argv[1:]:
+    try:
+        m.version(d)
+    except m.PackageNotFoundError:
+        raise SystemExit(f"ModuleNotFoundError: the package {d} is not installed")
+    mods = sorted(x for x in tops.get(norm(d), []) if not x.startswith("_"))
+    own = norm(d).replace("-", "_")
+    importlib.import_module(own if own in mods or not mods else mods[0])
+`;
+
 export class StartedPythonVenv {
   /** Jars the lab's Spark jobs add to their classpath (spark.jars), fetched by `up`: LAB_SPARK_JARS. */
   sparkJars: string[] = [];
 
   constructor(readonly python: string) {}
 
-  /** Readiness: the interpreter imports every pinned package. */
+  /** Readiness: every pinned distribution is installed, and its top-level module imports (grpcio's is `grpc`). */
   async probe(requirementsFile: string): Promise<void> {
-    const modules = fs
+    const dists = fs
       .readFileSync(requirementsFile, 'utf8')
       .split('\n')
-      .map((l) => l.split(/[=<>~ #]/)[0]!.trim().replace(/-/g, '_'))
+      .map((l) => l.split(/[=<>~ #[]/)[0]!.trim())
       .filter(Boolean);
-    if (modules.length === 0) return;
+    if (dists.length === 0) return;
     const { code, stderr } = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      const child = spawn(this.python, ['-c', `import ${modules.join(', ')}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(this.python, ['-c', IMPORT_DISTRIBUTIONS, ...dists], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (c: Buffer) => (err += c.toString()));
       child.on('error', (e) => resolve({ code: 1, stderr: e.message }));
@@ -267,9 +285,9 @@ export class StartedPythonVenv {
    * Runs `solve()` from `moduleFile` on each job's parquet tables, writing each job's output. Each
    * job may take `timeoutMs`: the harness's alarm stops it, and a job stuck in C code is killed
    * just after, with the worker (the next run starts a new one). PySpark jobs run each in a session
-   * of their own with `sparkConf` set, and leave their executed plan in `<outputFile>.plan`.
+   * of their own with `sparkConf` set (on the stack's Spark Connect server when `sparkRemote` names one), and leave their executed plan in `<outputFile>.plan`.
    */
-  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number; sparkConf?: Record<string, string> }): Promise<PythonRunOutcome> {
+  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number; sparkConf?: Record<string, string>; sparkRemote?: { url: string; ui?: string } }): Promise<PythonRunOutcome> {
     const stoppedMessage = `stopped after ${formatSeconds(opts.timeoutMs)}: solve() was still running`;
     const printed = () =>
       opts.jobs.map((j) => {
@@ -295,7 +313,7 @@ export class StartedPythonVenv {
     killAfter(opts.timeoutMs + 30_000);
     let answer: { error?: PythonRunError };
     try {
-      const request = { module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]), ...(opts.sparkConf ? { spark_conf: opts.sparkConf } : {}) };
+      const request = { module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]), ...(opts.sparkConf ? { spark_conf: opts.sparkConf } : {}), ...(opts.sparkRemote ? { spark_remote: opts.sparkRemote } : {}) };
       answer = await worker.request(request, () => killAfter(opts.timeoutMs + KILL_GRACE_MS));
     } catch (err) {
       this.worker = undefined;

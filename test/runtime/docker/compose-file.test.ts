@@ -89,6 +89,8 @@ describe('compose files', () => {
           for (const v of svc.volumes ?? []) {
             const source = v.split(':')[0]!;
             if (source.startsWith('.')) expect(v, `${name}: a bind mount must be read-only config`).toMatch(/:ro$/);
+            // The one writable bind mount: the lab's own folder at the same path (a Spark server writes results there).
+            else if (source.startsWith('${LAB_STACK_DIR')) expect(v, `${name}: the lab's folder, at the same path`).toBe('${LAB_STACK_DIR:-/nonexistent}:${LAB_STACK_DIR:-/nonexistent}');
             else expect(stack.volumes.map((x) => x.name), `${name}: ${source}`).toContain(source);
           }
           for (const [key, value] of Object.entries(svc.environment ?? {})) {

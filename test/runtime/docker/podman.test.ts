@@ -319,18 +319,35 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(await leftovers(docker, 'lab-month5')).toEqual([]);
   }, 600_000);
 
-  it('month2: Prefect\'s server built from PyPI; a flow graded against it from the host (retries in its run history), down leaves nothing', async () => {
+  it('month2: Prefect\'s server built from PyPI; a flow graded against it from the host (retries in its run history); the Spark exercises run on its Spark Connect server (plans from its UI, files through the mount); down leaves nothing', async () => {
     const cwd = scratchDir('docker-month2');
     const build = await lab(['images', 'build', 'month2'], { cwd, env, timeoutMs: 900_000 });
     expect(build.code, build.stderr).toBe(0);
     expect(build.stdout).toMatch(/local images? for month2 ready/);
-    const ports = { LAB_PREFECT_PORT: String(await freePort()) };
+    const ports = { LAB_PREFECT_PORT: String(await freePort()), LAB_SPARK_CONNECT_PORT: String(await freePort()), LAB_SPARK_UI_PORT: String(await freePort()) };
     const up = await lab(['up', 'month2', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
-    // The flows run on the host, from the lab venv: only the server is a container.
+    // The flows run on the host, from the lab venv, against the server's container.
     expect(up.code, up.stdout + up.stderr).toBe(0);
     expect(up.stdout).toMatch(/month2 is up on the docker runtime/);
     const status = await lab(['status', 'month2'], { cwd, env });
     expect(status.stdout).toMatch(new RegExp(`prefect +orchestrator ready .*127\\.0\\.0\\.1:${ports.LAB_PREFECT_PORT}->4200`));
+    expect(status.stdout).toMatch(new RegExp(`spark +spark +ready .*127\\.0\\.0\\.1:${ports.LAB_SPARK_CONNECT_PORT}->15002`));
+    // The Spark exercises: the same files, as Spark Connect clients of the container. 08 is judged on
+    // the plan the server executed (from its UI's REST API), 11 on the files it wrote into the mounted lab folder.
+    for (const ex of ['08-spark-builtin-not-udf', '11-spark-partitioned-write']) {
+      fs.copyFileSync(path.resolve(`labs/month2/exercises/${ex}/solution/solution.py`), path.join(cwd, 'workspace', 'month2', ex, 'solution.py'));
+      const graded = await lab(['check', 'month2', ex.slice(0, 2), '--json'], { cwd, env, timeoutMs: 600_000 });
+      const result = JSON.parse(graded.stdout) as { exercises: Array<{ id: string; passed: boolean; checks: unknown[] }> };
+      expect(result.exercises[0], JSON.stringify(result.exercises[0]?.checks)).toMatchObject({ id: ex, passed: true });
+    }
+    const sessions = await fetch(`http://127.0.0.1:${ports.LAB_SPARK_UI_PORT}/api/v1/applications`).then((r) => r.json() as Promise<Array<{ id: string }>>);
+    const executions = await fetch(`http://127.0.0.1:${ports.LAB_SPARK_UI_PORT}/api/v1/applications/${sessions[0]!.id}/sql?length=500`).then((r) => r.json() as Promise<unknown[]>);
+    expect(executions.length).toBeGreaterThanOrEqual(4);
+    // A wrong one fails there as it does locally: a Python UDF is in the server's plan.
+    fs.copyFileSync(path.resolve('labs/month2/exercises/08-spark-builtin-not-udf/wrong/pandas-udf.py'), path.join(cwd, 'workspace', 'month2', '08-spark-builtin-not-udf', 'solution.py'));
+    const udf = await lab(['check', 'month2', '08'], { cwd, env, timeoutMs: 600_000 });
+    expect(udf.code).toBe(1);
+    expect(udf.stdout).toMatch(/the executed plan runs Python code: `ArrowEvalPython/);
     // Exercise 02's checks read the retries from the container's run history.
     fs.copyFileSync(path.resolve('labs/month2/exercises/02-flow-retries/solution/flow.py'), path.join(cwd, 'workspace', 'month2', '02-flow-retries', 'flow.py'));
     const check = await lab(['check', 'month2', '02', '--json'], { cwd, env, timeoutMs: 600_000 });
