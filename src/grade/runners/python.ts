@@ -98,8 +98,8 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
   }
   const library = ex.def.kind === 'python' ? (ex.def.library ?? 'pandas') : 'pandas';
   const sparkConf = ex.def.kind === 'python' && library === 'pyspark' ? ex.def.sparkConf : undefined;
-  // On a stack with a Spark Connect server (month2 on containers), the same file runs there.
-  const spark = library === 'pyspark' && stack.lab.def.sparkOnStack && stack.has('spark') ? await stack.service('spark') : undefined;
+  // On containers with a Spark Connect server (month2), the same file runs there: only that server mounts the lab's folder.
+  const spark = library === 'pyspark' && stack.lab.def.sparkOnStack && stack.runtime === 'docker' && stack.has('spark') ? await stack.service('spark') : undefined;
   const sparkRemote = spark ? { url: spark.url, ...(spark.uiUrl ? { ui: spark.uiUrl } : {}) } : undefined;
   const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf, sparkRemote });
   printed.push(...outcome.printed);
