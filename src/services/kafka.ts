@@ -181,7 +181,8 @@ export const kafkaService = defineService({
   fromCompose: (at): KafkaConnection => ({ brokers: [`${at.host}:${at.port}`] }),
   local: {
     port: LOCAL_KAFKA_PORT,
-    readyWithinMs: 60_000,
+    // A JVM broker on 2 busy cores (CI with Trino and Spark beside it) took over 60 s to install its metadata publishers.
+    readyWithinMs: 180_000,
     prepare: prepareLocalKafka,
     command: (ctx) => ({ command: 'java', args: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', ...javaArgs(ctx), 'kafka.Kafka', path.join(ctx.dir, 'server.properties')] }),
     connection: (port): KafkaConnection => ({ brokers: [`127.0.0.1:${port}`] }),

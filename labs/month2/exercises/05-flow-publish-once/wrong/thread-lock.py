@@ -1,5 +1,6 @@
 # A threading.Lock around the publish: it guards this run's threads, not the other run's process.
 import os
+import uuid
 import threading
 
 import pandas as pd
@@ -16,7 +17,8 @@ def write_day(day: str, lines) -> int:
     kept = newest[newest["status"] != "cancelled"]
     result = pd.DataFrame({"orders": [len(kept)], "revenue_cents": [int(kept["amount_cents"].sum())]})
     folder = lab_flow.partition_dir("daily_revenue", day)
-    tmp = os.path.join(folder, ".part-0.parquet.tmp")
+    # A name of its own: two runs writing the same day at once must not share a temporary file.
+    tmp = os.path.join(folder, f".part-0.{uuid.uuid4().hex}.tmp")
     result.to_parquet(tmp, index=False)
     for old in os.listdir(folder):
         if old.endswith(".parquet") and old != "part-0.parquet":

@@ -16,6 +16,7 @@ Run it:   lab run month2 06
 Check it: lab check month2 06      Stuck? lab hint month2 06
 """
 import os
+import uuid
 
 import pandas as pd
 from prefect import flow, task
@@ -28,7 +29,8 @@ def write_day(day: str, lines) -> int:
     kept = newest[newest["status"] != "cancelled"]
     result = pd.DataFrame({"orders": [len(kept)], "revenue_cents": [int(kept["amount_cents"].sum())]})
     folder = lab_flow.partition_dir("daily_revenue", day)
-    tmp = os.path.join(folder, ".part-0.parquet.tmp")
+    # A name of its own: two runs writing the same day at once must not share a temporary file.
+    tmp = os.path.join(folder, f".part-0.{uuid.uuid4().hex}.tmp")
     result.to_parquet(tmp, index=False)
     for old in os.listdir(folder):
         if old.endswith(".parquet") and old != "part-0.parquet":

@@ -1,5 +1,6 @@
 # The outage is caught and the run completes: nothing says a day is missing.
 import os
+import uuid
 
 import pandas as pd
 from prefect import flow, task
@@ -13,7 +14,8 @@ def write_day(day: str, lines) -> int:
     kept = newest[newest["status"] != "cancelled"]
     result = pd.DataFrame({"orders": [len(kept)], "revenue_cents": [int(kept["amount_cents"].sum())]})
     folder = lab_flow.partition_dir("daily_revenue", day)
-    tmp = os.path.join(folder, ".part-0.parquet.tmp")
+    # A name of its own: two runs writing the same day at once must not share a temporary file.
+    tmp = os.path.join(folder, f".part-0.{uuid.uuid4().hex}.tmp")
     result.to_parquet(tmp, index=False)
     for old in os.listdir(folder):
         if old.endswith(".parquet") and old != "part-0.parquet":
