@@ -130,19 +130,127 @@ def spark_session():
     return spark
 
 
+def plan_or_none(read):
+    """The executed plan, or None when this Spark cannot say (the plan checks then say so)."""
+    try:
+        return read()
+    except Exception as e:
+        sys.stderr.write(f"could not read the executed plan: {e}\n")
+        return None
+
+
+def configure_job_session(session, spark_conf):
+    # The executed plan is read back as text from Spark's SQL status store: the tree form of explain().
+    session.conf.set("spark.sql.ui.explainMode", "simple")
+    # A scan's Location names the table's file in full (by default it is cut at 100 characters).
+    session.conf.set("spark.sql.maxMetadataStringLength", "1000")
+    for key, value in (spark_conf or {}).items():
+        session.conf.set(key, str(value))
+    return session
+
+
+class LocalSpark:
+    """Spark local[2] in this process's JVM. Each job runs in a session of its own: the exercise's
+    confs, and whatever solve() sets, end with it. The cache is the process's: emptied after each job."""
+
+    def __init__(self):
+        self.spark = spark_session()
+        self.writes = 0
+
+    @property
+    def DataFrame(self):
+        from pyspark.sql import DataFrame
+
+        return DataFrame
+
+    def activate(self):
+        # A Spark Connect request before this one may have left PySpark routed to its server.
+        os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
+        os.environ.pop("SPARK_REMOTE", None)
+
+    def session(self, spark_conf):
+        session = configure_job_session(self.spark.newSession(), spark_conf)
+        session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
+        return session
+
+    def end(self, session):
+        try:
+            # A job stopped at its time limit may still run in the JVM: the next one gets the cores.
+            self.spark.sparkContext.cancelAllJobs()
+            session.catalog.clearCache()
+            session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(self.spark._jsparkSession)
+        except Exception:  # the job's own error is the one to report
+            pass
+
+    def write(self, result, out_dir):
+        """Writes the result to out_dir; returns the plan that write executed (None if Spark did not say)."""
+        self.writes += 1
+        description = f"lakehouse-lab result {self.writes}"
+        sc = result.sparkSession.sparkContext
+        sc.setJobDescription(description)
+        try:
+            result.coalesce(1).write.mode("overwrite").parquet(out_dir)
+        finally:
+            sc.setJobDescription(None)
+        return plan_or_none(lambda: executed_plan(result.sparkSession, description))
+
+
+def executed_plan(spark, description):
+    """The physical plan Spark executed for the SQL execution with this description, as explain() prints
+    it; with adaptive execution, the final plan (its skew splits, the joins it replanned) above the
+    initial one. A write runs its own query execution, so the result DataFrame's plan would not be
+    the executed one: the status store records the one that ran, updated as adaptive execution replans."""
+    sc = spark.sparkContext._jsc.sc()
+    # The status store is a listener: it has the final plan once the events before now are delivered.
+    sc.listenerBus().waitUntilEmpty()
+    store = spark._jsparkSession.sharedState().statusStore()
+    count = store.executionsCount()
+    recent = store.executionsList(max(0, count - 20), 20)
+    for i in range(recent.size() - 1, -1, -1):
+        execution = recent.apply(i)
+        if execution.description() == description:
+            return execution.physicalPlanDescription()
+    return None
+
+
 class SparkConnectServer:
-    """A Spark Connect server on the stack (the docker runtime): each job gets a session of its own
-    there; its web UI's REST API gives the plan each write executed (the client has no JVM to ask)."""
+    """A Spark Connect server on the stack (the docker runtime), with the same face as LocalSpark: each
+    job gets a session of its own there; its web UI's REST API gives the plan each write executed (the
+    client has no JVM to ask)."""
 
     def __init__(self, url, ui):
         self.url = url
         self.ui = ui.rstrip("/") if ui else None
         self.seen = 0  # executions already read from the UI: a write's is one of the newer ones
 
-    def session(self):
+    @property
+    def DataFrame(self):
+        from pyspark.sql.connect.dataframe import DataFrame
+
+        return DataFrame
+
+    def activate(self):
+        # PySpark routes functions (udf, pandas_udf…) and builders to Spark Connect by these, already at import.
+        os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
+        os.environ["SPARK_REMOTE"] = self.url
+
+    def session(self, spark_conf):
         from pyspark.sql import SparkSession
 
-        return SparkSession.builder.remote(self.url).create()
+        return configure_job_session(SparkSession.builder.remote(self.url).create(), spark_conf)
+
+    def end(self, session):
+        try:
+            session.interruptAll()
+            session.catalog.clearCache()
+            session.stop()
+        except Exception:  # the job's own error is the one to report
+            pass
+
+    def write(self, result, out_dir):
+        # The server writes into the lab's folder, which the stack mounts at the same path.
+        result.coalesce(1).write.mode("overwrite").parquet(out_dir)
+        return plan_or_none(lambda: self.executed_plan(out_dir))
 
     def _get(self, path):
         import urllib.request
@@ -180,7 +288,7 @@ RUNS = [0]
 
 
 def library_of(library, spark_remote=None):
-    """The DataFrame library, imported once per process: a warm process serves every exercise of a check."""
+    """The DataFrame library (for PySpark: where it runs), loaded once per process: a warm process serves every exercise of a check."""
     key = f"{library}@{spark_remote['url']}" if library == "pyspark" and spark_remote else library
     if key not in LIBRARIES:
         if library == "pandas":
@@ -188,77 +296,17 @@ def library_of(library, spark_remote=None):
         elif library == "pyspark" and spark_remote:
             lib = SparkConnectServer(spark_remote["url"], spark_remote.get("ui"))
         elif library == "pyspark":
-            lib = spark_session()
+            lib = LocalSpark()
         else:
             import polars as lib
         LIBRARIES[key] = lib
     return LIBRARIES[key]
 
 
-def job_session(spark, spark_conf):
-    """A session of its own for one PySpark job: the exercise's confs, and whatever solve() sets, end with it.
-    The cache is the process's (shared by every session): it is emptied after each job."""
-    remote = isinstance(spark, SparkConnectServer)
-    session = spark.session() if remote else spark.newSession()
-    # The executed plan is read back as text from Spark's SQL status store: the tree form of explain().
-    session.conf.set("spark.sql.ui.explainMode", "simple")
-    # A scan's Location names the table's file in full (by default it is cut at 100 characters).
-    session.conf.set("spark.sql.maxMetadataStringLength", "1000")
-    for key, value in (spark_conf or {}).items():
-        session.conf.set(key, str(value))
-    if not remote:
-        session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(session._jsparkSession)
-    return session
-
-
-def end_job_session(spark, session):
-    if isinstance(spark, SparkConnectServer):
-        try:
-            session.interruptAll()
-            session.catalog.clearCache()
-            session.stop()
-        except Exception:  # the job's own error is the one to report
-            pass
-        return
-    try:
-        # A job stopped at its time limit may still run in the JVM: the next one gets the cores.
-        spark.sparkContext.cancelAllJobs()
-        session.catalog.clearCache()
-        session._jvm.org.apache.spark.sql.SparkSession.setActiveSession(spark._jsparkSession)
-    except Exception:  # the job's own error is the one to report
-        pass
-
-
-WRITES = [0]
-
-
-def executed_plan(spark, description):
-    """The physical plan Spark executed for the SQL execution with this description, as explain() prints
-    it; with adaptive execution, the final plan (its skew splits, the joins it replanned) above the
-    initial one. A write runs its own query execution, so the result DataFrame's plan would not be
-    the executed one: the status store records the one that ran, updated as adaptive execution replans."""
-    sc = spark.sparkContext._jsc.sc()
-    # The status store is a listener: it has the final plan once the events before now are delivered.
-    sc.listenerBus().waitUntilEmpty()
-    store = spark._jsparkSession.sharedState().statusStore()
-    count = store.executionsCount()
-    recent = store.executionsList(max(0, count - 20), 20)
-    for i in range(recent.size() - 1, -1, -1):
-        execution = recent.apply(i)
-        if execution.description() == description:
-            return execution.physicalPlanDescription()
-    return None
-
-
 def run(module_path, library, timeout_s, jobs, spark_conf=None, spark_remote=None):
-    # PySpark routes functions (udf, pandas_udf…) and builders to Spark Connect by these, already at import.
-    if library == "pyspark" and spark_remote:
-        os.environ["SPARK_CONNECT_MODE_ENABLED"] = "1"
-        os.environ["SPARK_REMOTE"] = spark_remote["url"]
-    elif library == "pyspark":
-        os.environ.pop("SPARK_CONNECT_MODE_ENABLED", None)
-        os.environ.pop("SPARK_REMOTE", None)
     lib = library_of(library, spark_remote)
+    if library == "pyspark":
+        lib.activate()
     RUNS[0] += 1
     spec = importlib.util.spec_from_file_location(f"solution_{RUNS[0]}", module_path)
     module = importlib.util.module_from_spec(spec)
@@ -279,15 +327,15 @@ def run(module_path, library, timeout_s, jobs, spark_conf=None, spark_remote=Non
         fail("MissingSolve", "the file must define a function `solve(...)` that returns a DataFrame", module_path)
     signal.signal(signal.SIGALRM, on_alarm)
     for index, (input_dir, output_file) in enumerate(jobs):
-        session = job_session(lib, spark_conf) if library == "pyspark" else lib
+        session = lib.session(spark_conf) if library == "pyspark" else lib
         try:
             run_job(module_path, library, timeout_s, solve, session, index, input_dir, output_file, printed, lib)
         finally:
             if library == "pyspark":
-                end_job_session(lib, session)
+                lib.end(session)
 
 
-def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed, server=None):
+def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed, spark=None):
     """One (input, output) job: solve() on the input tables, its result written within the time limit."""
     args = {}
     for name in inspect.signature(solve).parameters:
@@ -314,7 +362,7 @@ def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, outpu
                 open(output_file, "w").close()
             else:
                 # Spark is lazy: the work happens when the result is written, inside the same limit.
-                write_result(lib, library, result, output_file, module_path, server)
+                write_result(lib, library, result, output_file, module_path, spark)
     except SolveTimeout:
         fail("Timeout", f"solve() was still running after {timeout_s:g} s", module_path)
     except HarnessFailure:
@@ -346,36 +394,15 @@ def read_table(lib, library, path):
     return table.cast(schema).to_pandas()
 
 
-def write_result(lib, library, result, output_file, module_path, server=None):
+def write_result(lib, library, result, output_file, module_path, spark=None):
     if library == "pyspark":
-        from pyspark.sql import DataFrame
-
-        remote = isinstance(server, SparkConnectServer)
-        if remote:
-            from pyspark.sql.connect.dataframe import DataFrame
-        if not isinstance(result, DataFrame):
+        if not isinstance(result, spark.DataFrame):
             fail("WrongType", f"solve() returned {type(result).__name__}, expected a Spark DataFrame", module_path)
         import glob
         import shutil
 
         out_dir = output_file + ".spark"
-        WRITES[0] += 1
-        if remote:
-            # The server writes into the lab's folder, which the stack mounts at the same path.
-            result.coalesce(1).write.mode("overwrite").parquet(out_dir)
-        else:
-            description = f"lakehouse-lab result {WRITES[0]}"
-            sc = result.sparkSession.sparkContext
-            sc.setJobDescription(description)
-            try:
-                result.coalesce(1).write.mode("overwrite").parquet(out_dir)
-            finally:
-                sc.setJobDescription(None)
-        try:
-            plan = server.executed_plan(out_dir) if remote else executed_plan(result.sparkSession, description)
-        except Exception as e:  # a Spark without the status store: the plan checks say so
-            plan = None
-            sys.stderr.write(f"could not read the executed plan: {e}\n")
+        plan = spark.write(result, out_dir)
         if plan is not None:
             with open(output_file + ".plan", "w", encoding="utf-8") as f:
                 f.write(plan)
