@@ -101,6 +101,11 @@ export interface LabDefinition {
   dropDays?(datasetDir: string): string[];
   /** Lake labs: the folder of a dataset that holds the lake (bronze drops, silver and gold). */
   lake?(datasetDir: string): string;
+  /**
+   * dbt labs: the lab's dbt project (a folder of the lab, every file but the exercises'), and the
+   * dataset's tables its sources read, as a database dbt attaches read-only as `raw`.
+   */
+  dbt?: { project: string; sources: string[] };
 }
 
 export interface NextDrop {
@@ -195,12 +200,45 @@ export interface ModelRunContext extends RunContext {
  * a pipeline (`silver.orders`), written as Parquet with the reference pipeline upstream.
  */
 export interface KindContexts {
+  dbt: DbtRunContext;
   sql: RunContext;
   python: PythonRunContext;
   model: ModelRunContext;
   stream: StreamRunContext;
   retrieval: RetrievalRunContext;
   flow: FlowRunContext;
+}
+
+/**
+ * A dbt exercise's run: the lab's dbt project built with the learner's file in its place (every
+ * other file the lab's reference), on each dataset; the result is the rows of the exercise's
+ * `result` node. What dbt did is in the session too.
+ */
+export interface DbtRunContext extends RunContext {
+  /** Every model and snapshot the build made, by name: the session's table holding its rows. */
+  models: Record<string, string>;
+  /**
+   * What dbt did per node, after the last load: name, resource_type (model, snapshot, test), status
+   * (success, error, pass, fail, warn, skipped), failures (a test's failing rows), message, test (a
+   * test's generic test: unique, relationships… or one of the project's own), model (the node a
+   * test is attached to), column_name, file.
+   */
+  nodesTable: string;
+  /** The same, for the `dbt test` the grader ran after planting the exercise's faults in the built tables. */
+  plantedTable?: string;
+  /** What the project documents: each model's description, and its columns'. */
+  docs: Array<{ name: string; description: string; columns: Record<string, string> }>;
+}
+
+/** A fault the grader plants in the built tables before running the project's tests: one of them must catch it. */
+export interface DbtPlant {
+  /** For people: "an order line listed twice". */
+  name: string;
+  /** SQL over the built tables, named `w.<model>` (`INSERT INTO w.fct_order_lines SELECT …`). */
+  sql: string;
+  /** The model and column a test should catch it on. */
+  model: string;
+  column: string;
 }
 
 /** One run of the learner's flow, as the grader started it. */
@@ -327,6 +365,24 @@ interface ExerciseBase {
   timeoutMs?: number;
 }
 
+/** One file of the lab's dbt project (a model, a properties file, a generic test, a snapshot), built with the rest of the project. */
+export interface DbtExercise extends ExerciseBase {
+  kind: 'dbt';
+  /** Where the learner's file goes in the lab's dbt project, e.g. `models/staging/stg_customers.sql`. */
+  path: string;
+  /** The model or snapshot whose rows are the result. */
+  result: string;
+  /**
+   * The project is built once per load, in order, into the same warehouse (a snapshot's history grows
+   * across them): each load names the dataset table each source table reads, where not its own name.
+   * Default: one load, every source its own table.
+   */
+  loads?: Array<Record<string, string>>;
+  /** Faults planted in the built tables after the last load, then `dbt test` runs: see plantedTable. */
+  plants?: DbtPlant[];
+  checks: Array<Check<KindContexts['dbt']>>;
+}
+
 export interface SqlExercise extends ExerciseBase {
   kind: 'sql';
   checks: Array<Check<KindContexts['sql']>>;
@@ -415,6 +471,7 @@ export interface FlowExercise extends ExerciseBase {
 }
 
 interface ExercisesByKind {
+  dbt: DbtExercise;
   sql: SqlExercise;
   python: PythonExercise;
   model: ModelExercise;

@@ -25,9 +25,7 @@ export interface LoadedLab {
 }
 
 /** Labs of the curriculum that are not built yet: named, so `lab up month5` says it is coming rather than unknown. */
-export const PLANNED_LABS: Readonly<Record<string, string>> = {
-  month3: 'the modern data stack: dbt, a star schema with snapshots, Iceberg and Delta tables',
-};
+export const PLANNED_LABS: Readonly<Record<string, string>> = {};
 
 export function listLabNames(): string[] {
   if (!fs.existsSync(LABS_DIR)) return [];

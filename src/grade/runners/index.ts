@@ -1,4 +1,5 @@
 import type { ExerciseKind } from '../../lab/define.js';
+import { dbtRunner } from './dbt.js';
 import { flowRunner } from './flow.js';
 import { modelRunner } from './model.js';
 import { pythonRunner } from './python.js';
@@ -8,7 +9,7 @@ import { sqlRunner } from './sql.js';
 import { streamRunner } from './stream.js';
 
 /** One runner per kind of exercise: adding a kind is adding its runner here. */
-const RUNNERS: { [K in ExerciseKind]: ExerciseRunner<K> } = { sql: sqlRunner, python: pythonRunner, model: modelRunner, stream: streamRunner, retrieval: retrievalRunner, flow: flowRunner };
+const RUNNERS: { [K in ExerciseKind]: ExerciseRunner<K> } = { dbt: dbtRunner, sql: sqlRunner, python: pythonRunner, model: modelRunner, stream: streamRunner, retrieval: retrievalRunner, flow: flowRunner };
 
 export function runnerFor(kind: ExerciseKind): ExerciseRunner {
   return RUNNERS[kind] as unknown as ExerciseRunner;

@@ -14,10 +14,11 @@ export class ReferenceFailure extends Error {}
  * The reference solution's result on each target, cached per dataset revision and solution
  * content: only the learner's code runs each time. `run` is the kind's own way to run a file.
  */
-export async function cachedReference(job: Job, targets: Target[], run: (targets: Target[], solution: Solution) => Promise<RunFailure | undefined>): Promise<void> {
+export async function cachedReference(job: Job, targets: Target[], run: (targets: Target[], solution: Solution) => Promise<RunFailure | undefined>, dependsOn: string[] = []): Promise<void> {
   const { ex, stack } = job;
   const source = fs.readFileSync(ex.solutionFile, 'utf8');
-  const digest = crypto.createHash('sha256').update(source).digest('hex').slice(0, 16);
+  // `dependsOn`: what else the reference's result comes from (a dbt project's other files).
+  const digest = dependsOn.reduce((h, d) => h.update(d), crypto.createHash('sha256').update(source)).digest('hex').slice(0, 16);
   const cacheFile = (t: Target) => path.join(t.dataset.cacheDir, 'reference', `${ex.id}-${digest}.parquet`);
   const missing = targets.filter((t) => !fs.existsSync(cacheFile(t)));
   if (missing.length) {

@@ -8,6 +8,8 @@ import { isAlive } from '../../pids.js';
 import { formatSeconds } from '../duckdb.js';
 
 export const HARNESS = path.join(PACKAGE_ROOT, 'src', 'services', 'python', 'harness.py');
+/** Runs dbt commands in a warm process (dbt's imports take seconds; a command on the lab's data, about one). */
+const DBT_HARNESS = path.join(PACKAGE_ROOT, 'src', 'services', 'python', 'dbt_harness.py');
 export const MIN_PYTHON: [number, number] = [3, 9];
 const MARKER = '.lakehouse-lab-requirements';
 
@@ -172,10 +174,10 @@ class HarnessWorker {
   private readonly child: ChildProcess;
   private pending = '';
   private said: string[] = [];
-  private current?: { resolve: (answer: { error?: PythonRunError }) => void; reject: (err: Error) => void; onStart: () => void };
+  private current?: { resolve: (answer: WorkerAnswer) => void; reject: (err: Error) => void; onStart: () => void };
 
-  constructor(python: string) {
-    this.child = spawn(python, [HARNESS, 'serve'], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
+  constructor(python: string, script = HARNESS) {
+    this.child = spawn(python, [script, 'serve'], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } });
     this.child.stderr!.on('data', (c: Buffer) => this.read(c.toString()));
     this.child.on('error', (err) => this.current?.reject(err));
     this.child.on('close', (code, signal) => {
@@ -196,13 +198,13 @@ class HarnessWorker {
         this.said = [...this.said.slice(-20), line];
         continue;
       }
-      const event = JSON.parse(line.slice(marker + 1)) as { start?: number; done?: boolean; error?: PythonRunError };
+      const event = JSON.parse(line.slice(marker + 1)) as { start?: number; done?: boolean; error?: PythonRunError; result?: unknown };
       if (event.start !== undefined) this.current?.onStart();
       else if (this.current) {
         const { resolve } = this.current;
         this.current = undefined;
         this.idle();
-        resolve(event.error ? { error: event.error } : {});
+        resolve(event.error ? { error: event.error } : { result: event.result });
       }
     }
   }
@@ -214,7 +216,7 @@ class HarnessWorker {
     (this.child.stderr as unknown as { unref?(): void }).unref?.();
   }
 
-  request(body: object, onStart: () => void): Promise<{ error?: PythonRunError }> {
+  request(body: object, onStart: () => void): Promise<WorkerAnswer> {
     return new Promise((resolve, reject) => {
       this.current = { resolve, reject, onStart };
       this.child.ref();
@@ -227,6 +229,17 @@ class HarnessWorker {
   kill(): void {
     this.child.kill('SIGKILL');
   }
+}
+
+interface WorkerAnswer {
+  error?: PythonRunError;
+  result?: unknown;
+}
+
+/** How a dbt command ended: `success` is dbt's own (a failing test is no success); `exception`, dbt could not run it (a project that does not parse). */
+export interface DbtInvocation {
+  success: boolean;
+  exception: string | null;
 }
 
 export interface RowLoop {
@@ -311,7 +324,7 @@ export class StartedPythonVenv {
     };
     // Until the first job starts: the interpreter, the library (Spark takes a while) and the learner's module.
     killAfter(opts.timeoutMs + 30_000);
-    let answer: { error?: PythonRunError };
+    let answer: WorkerAnswer;
     try {
       const request = { module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]), ...(opts.sparkConf ? { spark_conf: opts.sparkConf } : {}), ...(opts.sparkRemote ? { spark_remote: opts.sparkRemote } : {}) };
       answer = await worker.request(request, () => killAfter(opts.timeoutMs + KILL_GRACE_MS));
@@ -325,6 +338,34 @@ export class StartedPythonVenv {
     if (!answer.error) return { ok: true, printed: printed() };
     if (answer.error.kind === 'Timeout') return { ok: false, timedOut: true, message: stoppedMessage, printed: printed() };
     return { ok: false, timedOut: false, error: answer.error, printed: printed() };
+  }
+
+  private dbtWorker?: HarnessWorker;
+
+  /**
+   * Runs one dbt command (`build`, `test`, `snapshot`…) in the project folder `cwd`, in a warm dbt
+   * process; its artifacts land in the project's target folder. A command past `timeoutMs` is
+   * stopped with its process (the next one starts another).
+   */
+  async runDbt(opts: { cwd: string; args: string[]; env: Record<string, string>; timeoutMs: number }): Promise<DbtInvocation | { timedOut: true }> {
+    const worker = (this.dbtWorker ??= new HarnessWorker(this.python, DBT_HARNESS));
+    let killed = false;
+    // The first command also imports dbt and its adapter.
+    const timer = setTimeout(() => {
+      killed = true;
+      worker.kill();
+    }, opts.timeoutMs + 20_000);
+    try {
+      const answer = await worker.request({ cwd: opts.cwd, args: opts.args, env: opts.env }, () => {});
+      if (answer.error) throw new Error(`dbt did not start: ${answer.error.kind}: ${answer.error.message}`);
+      return answer.result as DbtInvocation;
+    } catch (err) {
+      this.dbtWorker = undefined;
+      if (killed) return { timedOut: true };
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Row loops in the learner's file, by line. */

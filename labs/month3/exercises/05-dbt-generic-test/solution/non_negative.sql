@@ -1,0 +1,6 @@
+-- tests/generic/non_negative.sql: a generic test; the rows it returns are the failures.
+{% test non_negative(model, column_name) %}
+select {{ column_name }}
+from {{ model }}
+where {{ column_name }} < 0
+{% endtest %}

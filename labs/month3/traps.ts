@@ -1,0 +1,12 @@
+import type { Trap } from '../../src/lab/define.js';
+
+/** The export lists a customer once per change it saw: an older version beside the newest. */
+export const CUSTOMER_LISTED_TWICE: Trap = { name: 'a customer the export lists twice (an older version too)', count: 'SELECT count(*) FROM (SELECT customer_id FROM customers GROUP BY customer_id HAVING count(*) > 1)' };
+/** A guest's order: its customer id is in no customer row, so its lines need the unknown member. */
+export const GUEST_ORDER: Trap = { name: 'an order of a guest, whose customer id no customer row has', count: 'SELECT count(*) FROM orders o ANTI JOIN customers c USING (customer_id)' };
+/** An order line of a product since deleted from the catalogue. */
+export const DELETED_PRODUCT: Trap = { name: 'an order line of a product deleted from the catalogue', count: 'SELECT count(*) FROM order_lines l ANTI JOIN products p USING (product_id)' };
+/** No discount is NULL, not 0: arithmetic with it gives NULL. */
+export const NO_DISCOUNT: Trap = { name: 'a line without a discount (discount_cents NULL)', count: 'SELECT count(*) FROM order_lines WHERE discount_cents IS NULL' };
+/** An order exported in two versions (placed, then its later status). */
+export const ORDER_TWO_VERSIONS: Trap = { name: 'an order exported in two versions', count: 'SELECT count(*) FROM (SELECT order_id FROM orders GROUP BY order_id HAVING count(*) > 1)' };

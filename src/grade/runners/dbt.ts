@@ -1,0 +1,253 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DbtExercise, DbtRunContext } from '../../lab/define.js';
+import type { LoadedLab } from '../../lab/load.js';
+import type { SqlSession } from '../../services/duckdb.js';
+import type { StartedPythonVenv } from '../../services/python/python.js';
+import { quoteIdentifier, quoteLiteral } from '../../sql.js';
+import { cachedReference } from './reference.js';
+import { runEach, SolutionFailure, type ExerciseRunner, type Job, type KindExtras, type Solution, type Target } from './runner.js';
+
+/** The profile every build uses: the warehouse and the raw database come from the grader, per run. */
+const PROFILES = `lab:
+  target: dev
+  outputs:
+    dev:
+      type: duckdb
+      path: "{{ env_var('LAB_DBT_WAREHOUSE') }}"
+      schema: main
+      threads: 1
+      attach:
+        - path: "{{ env_var('LAB_DBT_RAW') }}"
+          alias: raw
+          read_only: true
+`;
+
+interface DbtNode {
+  name: string;
+  resource_type: string;
+  status: string;
+  failures: number | null;
+  message: string | null;
+  test: string | null;
+  model: string | null;
+  column_name: string | null;
+  file: string | null;
+}
+
+interface ManifestNode {
+  name: string;
+  resource_type: string;
+  schema: string;
+  alias?: string;
+  original_file_path: string;
+  description?: string;
+  columns?: Record<string, { description?: string }>;
+  test_metadata?: { name: string; kwargs?: { column_name?: string } };
+  attached_node?: string;
+  column_name?: string | null;
+}
+
+const dbtExercises = (lab: LoadedLab) => lab.exercises.filter((e) => e.def.kind === 'dbt');
+const defOf = (job: Job) => job.ex.def as DbtExercise;
+
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+/** What a build depends on besides the learner's file: the lab's project and the other exercises' references. */
+function projectDigest(lab: LoadedLab): string {
+  const { project } = lab.def.dbt!;
+  const root = path.join(lab.dir, project);
+  const hash = crypto.createHash('sha256');
+  for (const f of filesUnder(root)) hash.update(f).update('\0').update(fs.readFileSync(path.join(root, f)));
+  for (const ex of dbtExercises(lab)) hash.update(ex.id).update('\0').update(fs.readFileSync(ex.solutionFile));
+  return hash.digest('hex');
+}
+
+/** The lab's dbt project with this solution's file in its exercise's place and every other exercise's reference in theirs. */
+function assembleProject(job: Job, solution: Solution, dir: string): void {
+  const { lab } = job.stack;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.cpSync(path.join(lab.dir, lab.def.dbt!.project), dir, { recursive: true });
+  const place = (file: string, at: string) => {
+    fs.mkdirSync(path.dirname(path.join(dir, at)), { recursive: true });
+    fs.copyFileSync(file, path.join(dir, at));
+  };
+  for (const ex of dbtExercises(lab)) if (ex.id !== job.ex.id) place(ex.solutionFile, (ex.def as DbtExercise).path);
+  place(solution.file, defOf(job).path);
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), PROFILES);
+}
+
+/** The source tables of one load, as a DuckDB file dbt attaches read-only: written once per dataset revision. */
+async function rawDatabase(lab: LoadedLab, target: Target, load: Record<string, string>): Promise<string> {
+  const { sources } = lab.def.dbt!;
+  const digest = crypto.createHash('sha256').update(JSON.stringify(sources.map((s) => [s, load[s] ?? s]))).digest('hex').slice(0, 12);
+  const file = path.join(target.dataset.cacheDir, 'dbt', `raw-${digest}.duckdb`);
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.rmSync(tmp, { force: true });
+  const alias = `dbt_raw_${process.pid}`;
+  await target.session.run(`ATTACH ${quoteLiteral(tmp)} AS ${alias}`);
+  try {
+    for (const s of sources) await target.session.run(`CREATE TABLE ${alias}.main.${quoteIdentifier(s)} AS SELECT * FROM ${quoteIdentifier(load[s] ?? s)}`);
+  } finally {
+    await target.session.run(`DETACH ${alias}`);
+  }
+  fs.renameSync(tmp, file);
+  return file;
+}
+
+/** DuckDB's `LINE n:` counts lines of the statement dbt ran; the learner's own line is the one holding the quoted text. */
+function learnerLine(message: string, source: string): number | undefined {
+  const m = /LINE (\d+):\s*(?:\.\.\.)?(.*?)(?:\.\.\.)?\s*$/m.exec(message);
+  if (!m) return undefined;
+  const text = m[2]!.trim();
+  const lines = source.split('\n');
+  const found = text.length >= 4 ? lines.findIndex((l) => l.includes(text) || text.includes(l.trim()) && l.trim().length >= 8) : -1;
+  return found >= 0 ? found + 1 : undefined;
+}
+
+/** dbt's message for people: its first lines, without the compiled SQL's path or the ANSI colours. */
+function dbtMessage(message: string): string {
+  const lines = message
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^compiled code at /i.test(l) && !/^LINE \d+:/.test(l) && !/^\^/.test(l));
+  return lines.slice(0, 2).join(': ').slice(0, 400);
+}
+
+interface BuildOutcome {
+  nodes: DbtNode[];
+  manifest: Record<string, ManifestNode>;
+}
+
+/** Runs one dbt command and reads what it did; a project dbt cannot run is the solution's failure, said as `file:line`. */
+async function invokeDbt(python: StartedPythonVenv, project: string, args: string[], env: Record<string, string>, solution: Solution, learnerPath: string): Promise<BuildOutcome> {
+  fs.rmSync(path.join(project, 'target', 'run_results.json'), { force: true });
+  const run = await python.runDbt({ cwd: project, args: [...args, '--profiles-dir', project, '--project-dir', project, '--no-partial-parse', '--quiet', '--no-use-colors'], env, timeoutMs: solution.timeoutMs });
+  if ('timedOut' in run) throw new SolutionFailure(`${solution.rel}: dbt ${args[0]} was still running after ${Math.round(solution.timeoutMs / 1000)} s`, true);
+  const resultsFile = path.join(project, 'target', 'run_results.json');
+  if (run.exception || !fs.existsSync(resultsFile)) {
+    // dbt could not parse or compile the project: its message names the file, often the line.
+    const text = dbtMessage(run.exception ?? 'dbt did not run');
+    throw new SolutionFailure(text.includes(learnerPath) ? `${solution.rel}: ${text.replace(new RegExp(`\\s*\\(?${learnerPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)?`), '')}` : `${solution.rel}: dbt could not read the project: ${text}`);
+  }
+  const manifest = (JSON.parse(fs.readFileSync(path.join(project, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestNode> }).nodes;
+  const results = (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { results: Array<{ unique_id: string; status: string; failures: number | null; message: string | null }> }).results;
+  const nodes = results.map((r): DbtNode => {
+    const n = manifest[r.unique_id];
+    const attached = n?.attached_node ? manifest[n.attached_node] : undefined;
+    return {
+      name: n?.name ?? r.unique_id,
+      resource_type: n?.resource_type ?? r.unique_id.split('.')[0]!,
+      status: r.status,
+      failures: r.failures,
+      message: r.message,
+      test: n?.test_metadata?.name ?? null,
+      model: attached?.name ?? null,
+      column_name: n?.column_name ?? n?.test_metadata?.kwargs?.column_name ?? null,
+      file: n?.original_file_path ?? null,
+    };
+  });
+  // A model or snapshot that did not build is a failure of the file it is in, or of the learner's that it reads.
+  const broken = nodes.find((n) => n.status === 'error' && n.resource_type !== 'test');
+  if (broken) {
+    const message = dbtMessage(broken.message ?? 'failed');
+    if (broken.file === learnerPath) {
+      const line = learnerLine(broken.message ?? '', solution.source);
+      throw new SolutionFailure(`${solution.rel}${line ? `:${line}` : ''}: ${message.replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, '')}`);
+    }
+    throw new SolutionFailure(`${solution.rel}: ${broken.name} (${broken.file}, which reads yours) did not build: ${message.replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, '')}`);
+  }
+  return { nodes, manifest };
+}
+
+/** A table of the session from plain rows (dbt's results), through a JSON-lines file. */
+async function nodesTable(session: SqlSession, table: string, nodes: DbtNode[], dir: string): Promise<void> {
+  const file = path.join(dir, `${table}.jsonl`);
+  fs.writeFileSync(file, nodes.map((n) => JSON.stringify(n)).join('\n') + '\n');
+  await session.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM read_json(${quoteLiteral(file)}, format = 'newline_delimited', columns = {name: 'VARCHAR', resource_type: 'VARCHAR', status: 'VARCHAR', failures: 'BIGINT', message: 'VARCHAR', test: 'VARCHAR', model: 'VARCHAR', column_name: 'VARCHAR', file: 'VARCHAR'})`);
+}
+
+/** Copies every model and snapshot dbt built into the session, as `<table>__<node>`; the result node's rows become `table`. */
+async function readBuilt(session: SqlSession, warehouse: string, outcome: BuildOutcome, table: string, result: string, solution: Solution): Promise<Record<string, string>> {
+  const alias = `dbt_out_${process.pid}`;
+  const models: Record<string, string> = {};
+  await session.run(`ATTACH ${quoteLiteral(warehouse)} AS ${alias} (READ_ONLY)`);
+  try {
+    const built = new Set(outcome.nodes.filter((n) => n.status === 'success').map((n) => n.name));
+    for (const n of Object.values(outcome.manifest)) {
+      if ((n.resource_type !== 'model' && n.resource_type !== 'snapshot') || !built.has(n.name)) continue;
+      models[n.name] = `${table}__${n.name}`;
+      await session.run(`CREATE OR REPLACE TEMP TABLE ${models[n.name]} AS SELECT * FROM ${alias}.${quoteIdentifier(n.schema)}.${quoteIdentifier(n.alias ?? n.name)}`);
+    }
+  } finally {
+    await session.run(`DETACH ${alias}`);
+  }
+  if (!models[result]) throw new SolutionFailure(`${solution.rel}: the build made no ${result}: name the ${result.includes('snapshot') ? 'snapshot' : 'model'} \`${result}\``);
+  await session.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${models[result]}`);
+  return models;
+}
+
+/** Builds the project with the solution's file on every target, load after load; then plants the exercise's faults and runs its tests. */
+async function runBuilds(job: Job, targets: Target[], solution: Solution, extras: Array<KindExtras<'dbt'>> = []) {
+  const { stack } = job;
+  const def = defOf(job);
+  const python = await stack.service('python');
+  return runEach(targets, async (t) => {
+    const project = path.join(t.dataset.cacheDir, 'dbt', `${job.ex.id}-${solution.table}-${process.pid}`);
+    t.scratch.push(project);
+    assembleProject(job, solution, project);
+    const warehouse = path.join(project, 'warehouse.duckdb');
+    let outcome: BuildOutcome | undefined;
+    let raw = '';
+    for (const load of def.loads ?? [{}]) {
+      raw = await rawDatabase(stack.lab, t, load);
+      outcome = await invokeDbt(python, project, ['build'], { LAB_DBT_WAREHOUSE: warehouse, LAB_DBT_RAW: raw }, solution, def.path);
+    }
+    const models = await readBuilt(t.session, warehouse, outcome!, solution.table, def.result, solution);
+    const nodes = `${solution.table}__dbt_nodes`;
+    await nodesTable(t.session, nodes, outcome!.nodes, project);
+    let planted: string | undefined;
+    if (def.plants?.length) {
+      const copy = path.join(project, 'planted.duckdb');
+      fs.copyFileSync(warehouse, copy);
+      const alias = 'w';
+      await t.session.run(`ATTACH ${quoteLiteral(copy)} AS ${alias}`);
+      try {
+        // Each fault's SQL names the built tables w.<model>; the session's search path finds them in their schemas.
+        for (const plant of def.plants) {
+          const schema = Object.values(outcome!.manifest).find((n) => n.name === plant.model)?.schema ?? 'main';
+          await t.session.run(plant.sql.replace(new RegExp(`\\bw\\.${plant.model}\\b`, 'g'), `w.${quoteIdentifier(schema)}.${quoteIdentifier(plant.model)}`));
+        }
+      } finally {
+        await t.session.run(`DETACH ${alias}`);
+      }
+      const tested = await invokeDbt(python, project, ['test'], { LAB_DBT_WAREHOUSE: copy, LAB_DBT_RAW: raw }, solution, def.path);
+      planted = `${solution.table}__dbt_planted`;
+      await nodesTable(t.session, planted, tested.nodes, project);
+    }
+    const docs = Object.values(outcome!.manifest)
+      .filter((n) => n.resource_type === 'model')
+      .map((n) => ({ name: n.name, description: n.description ?? '', columns: Object.fromEntries(Object.entries(n.columns ?? {}).map(([c, v]) => [c, v.description ?? ''])) }));
+    extras.push({ models, nodesTable: nodes, ...(planted ? { plantedTable: planted } : {}), docs } satisfies Omit<DbtRunContext, keyof import('../../lab/define.js').RunContext>);
+  });
+}
+
+export const dbtRunner: ExerciseRunner<'dbt'> = {
+  kind: 'dbt',
+  // A build is a few dbt commands, each about a second warm; the first also imports dbt.
+  defaultTimeoutMs: 120_000,
+  lane: 'python',
+  fingerprint: async (job) => [projectDigest(job.stack.lab)],
+  prepareReference: (job, targets) => cachedReference(job, targets, (ts, s) => runBuilds(job, ts, s), [projectDigest(job.stack.lab)]),
+  async runLearner(job, targets, solution) {
+    const extras: Array<KindExtras<'dbt'>> = [];
+    const failure = await runBuilds(job, targets, solution, extras);
+    return { failure, extras };
+  },
+};
