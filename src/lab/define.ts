@@ -175,6 +175,45 @@ export interface PythonRunContext extends RunContext {
   plan?: string;
   /** `writesDataset`: the data files solve() left under output_dir, by path inside it (`day=2026-01-03/part-….parquet`). */
   files?: DatasetFile[];
+  /** `writesTable`: what the table's own metadata says, read once solve() returned. */
+  table?: TableMetadata;
+}
+
+/** An Iceberg or a Delta table's metadata, as its library reads it (the result rows are its current snapshot's). */
+export type TableMetadata = IcebergMetadata | DeltaMetadata;
+
+/** One data file of an Iceberg snapshot; `partition` by partition field name (`sold_at_day: 2024-05-07`). */
+export interface IcebergFile {
+  path: string;
+  records: number;
+  bytes: number;
+  partition: Record<string, string>;
+}
+
+export interface IcebergMetadata {
+  format: 'iceberg';
+  current_snapshot_id: number | null;
+  /** The snapshot log, oldest first: each snapshot's operation (append, overwrite, delete, replace), row count and data files. */
+  snapshots: Array<{ id: number; parent_id: number | null; operation: string | null; summary: Record<string, string>; rows: number; files: IcebergFile[] }>;
+  /** Every schema the table has had, with its fields' ids: a rename keeps the id, a drop and add does not. */
+  schemas: Array<{ id: number; fields: Array<{ id: number; name: string; type: string }> }>;
+  current_schema_id: number;
+  /** The current partition spec: `day` of `sold_at` is hidden partitioning. */
+  partition_fields: Array<{ source: string; transform: string; name: string }>;
+  files: IcebergFile[];
+}
+
+export interface DeltaMetadata {
+  format: 'delta';
+  version: number;
+  /** The transaction log, oldest first: WRITE, MERGE, DELETE, OPTIMIZE, RESTORE, VACUUM START… */
+  history: Array<{ version: number; operation: string; parameters: Record<string, unknown>; metrics: Record<string, unknown> }>;
+  partition_columns: string[];
+  fields: string[];
+  /** The current version's data files, by path inside the table. */
+  files: string[];
+  /** Every Parquet file in the table's folder: old versions' files stay until a vacuum removes them. */
+  files_on_disk: string[];
 }
 
 /** One file of a dataset a solution wrote. */
@@ -391,7 +430,7 @@ export interface SqlExercise extends ExerciseBase {
 export interface PythonExercise extends ExerciseBase {
   kind: 'python';
   /** The DataFrame library whose frames `solve()` receives. */
-  library?: 'pandas' | 'polars' | 'pyspark';
+  library?: 'pandas' | 'polars' | 'pyspark' | 'pyarrow';
   /**
    * PySpark: SQL confs the exercise's runs start with (e.g. `spark.sql.autoBroadcastJoinThreshold:
    * '-1'`, so only the learner's hint broadcasts); each run has a session of its own, so they, and
@@ -404,6 +443,13 @@ export interface PythonExercise extends ExerciseBase {
    * `earlierRun`: SQL whose rows an earlier run left there first, partitioned the same way (a rerun replaces them).
    */
   writesDataset?: { partitionBy: string[]; earlierRun?: string };
+  /**
+   * solve() writes an Iceberg table (it gets `catalog`, a SQL catalog of its own, and writes
+   * `identifier`) or a Delta table (it gets `table_uri`); the table's current rows are the result,
+   * its metadata `table`. `setup`: a Python file of the exercise whose `setup(catalog | table_uri,
+   * <tables>…)` lays the table's earlier history first.
+   */
+  writesTable?: { format: 'iceberg'; identifier: string; setup?: string } | { format: 'delta'; setup?: string };
   checks: Array<Check<KindContexts['python']>>;
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatasetFile } from '../../lab/define.js';
+import type { DatasetFile, TableMetadata } from '../../lab/define.js';
 import type { LoadedLab } from '../../lab/load.js';
 import type { Dataset } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
@@ -81,10 +81,12 @@ async function loadDataset(target: Target, table: string, dir: string, solution:
  * interpreter and imports start once). A PySpark run also says, per target it ran on, the physical
  * plan Spark executed (`plans`), for the checks on the plan; a writing exercise, the files it wrote.
  */
-async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = [], plans: Array<string | undefined> = [], written: Array<DatasetFile[] | undefined> = []): Promise<RunFailure | undefined> {
+async function runSolve(job: Job, targets: Target[], solution: Solution, printed: string[] = [], plans: Array<string | undefined> = [], written: Array<DatasetFile[] | undefined> = [], tables: Array<TableMetadata | undefined> = []): Promise<RunFailure | undefined> {
   const { stack, ex } = job;
   const python = await stack.service('python');
   const writes = ex.def.kind === 'python' ? ex.def.writesDataset : undefined;
+  const writesTable = ex.def.kind === 'python' ? ex.def.writesTable : undefined;
+  const table = writesTable ? { ...writesTable, ...(writesTable.setup ? { setup: path.join(ex.dir, writesTable.setup) } : {}) } : undefined;
   const jobs: Array<{ inputDir: string; outputFile: string }> = [];
   const earlier: Array<Set<string>> = [];
   for (const t of targets) {
@@ -101,12 +103,15 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
   // On containers with a Spark Connect server (month2), the same file runs there: only that server mounts the lab's folder.
   const spark = library === 'pyspark' && stack.lab.def.sparkOnStack && stack.runtime === 'docker' && stack.has('spark') ? await stack.service('spark') : undefined;
   const sparkRemote = spark ? { url: spark.url, ...(spark.uiUrl ? { ui: spark.uiUrl } : {}) } : undefined;
-  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf, sparkRemote });
+  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf, sparkRemote, table });
   printed.push(...outcome.printed);
   for (const j of jobs) {
     const planFile = `${j.outputFile}.plan`;
     plans.push(fs.existsSync(planFile) ? fs.readFileSync(planFile, 'utf8') : undefined);
     fs.rmSync(planFile, { force: true });
+    const tableFile = `${j.outputFile}.table.json`;
+    tables.push(fs.existsSync(tableFile) ? (JSON.parse(fs.readFileSync(tableFile, 'utf8')) as TableMetadata) : undefined);
+    fs.rmSync(tableFile, { force: true });
   }
   try {
     // Outputs written before a failure are still good: load them so their checks can run.
@@ -130,6 +135,7 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
     for (const j of jobs) {
       fs.rmSync(j.outputFile, { force: true });
       fs.rmSync(datasetDirOf(j.outputFile), { recursive: true, force: true });
+      fs.rmSync(`${j.outputFile}.table`, { recursive: true, force: true });
     }
   }
 }
@@ -145,8 +151,9 @@ export const pythonRunner: ExerciseRunner<'python'> = {
     const printed: string[] = [];
     const plans: Array<string | undefined> = [];
     const written: Array<DatasetFile[] | undefined> = [];
-    const failure = await runSolve(job, targets, solution, printed, plans, written);
+    const tables: Array<TableMetadata | undefined> = [];
+    const failure = await runSolve(job, targets, solution, printed, plans, written, tables);
     // What solve() printed on the learner's own seed (the hidden seed's would give the data away).
-    return { failure, extras: plans.map((plan, i) => ({ ...(plan === undefined ? {} : { plan }), ...(written[i] ? { files: written[i] } : {}) })), printed: printed[0] };
+    return { failure, extras: plans.map((plan, i) => ({ ...(plan === undefined ? {} : { plan }), ...(written[i] ? { files: written[i] } : {}), ...(tables[i] ? { table: tables[i] } : {}) })), printed: printed[0] };
   },
 };

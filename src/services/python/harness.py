@@ -293,6 +293,8 @@ def library_of(library, spark_remote=None):
     if key not in LIBRARIES:
         if library == "pandas":
             import pandas as lib
+        elif library == "pyarrow":
+            import pyarrow as lib
         elif library == "pyspark" and spark_remote:
             lib = SparkConnectServer(spark_remote["url"], spark_remote.get("ui"))
         elif library == "pyspark":
@@ -303,7 +305,7 @@ def library_of(library, spark_remote=None):
     return LIBRARIES[key]
 
 
-def run(module_path, library, timeout_s, jobs, spark_conf=None, spark_remote=None):
+def run(module_path, library, timeout_s, jobs, spark_conf=None, spark_remote=None, table=None):
     lib = library_of(library, spark_remote)
     if library == "pyspark":
         lib.activate()
@@ -329,16 +331,26 @@ def run(module_path, library, timeout_s, jobs, spark_conf=None, spark_remote=Non
     for index, (input_dir, output_file) in enumerate(jobs):
         session = lib.session(spark_conf) if library == "pyspark" else lib
         try:
-            run_job(module_path, library, timeout_s, solve, session, index, input_dir, output_file, printed, lib)
+            run_job(module_path, library, timeout_s, solve, session, index, input_dir, output_file, printed, lib, table)
         finally:
             if library == "pyspark":
                 lib.end(session)
 
 
-def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed, spark=None):
+def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, output_file, printed, spark=None, table=None):
     """One (input, output) job: solve() on the input tables, its result written within the time limit."""
     args = {}
-    for name in inspect.signature(solve).parameters:
+    handles = table_handles(table, output_file) if table else {}
+    names = list(inspect.signature(solve).parameters)
+    if table and table.get("setup"):
+        # The lab lays the table's earlier history first (its own code, not the learner's).
+        setup = load_module(table["setup"], "lab_setup")
+        wanted = inspect.signature(setup.setup).parameters
+        setup.setup(**{n: handles[n] if n in handles else read_table(lib, library, os.path.join(input_dir, f"{n}.parquet")) for n in wanted})
+    for name in names:
+        if name in handles:
+            args[name] = handles[name]
+            continue
         if name == "spark" and library == "pyspark":
             args[name] = lib
             continue
@@ -357,7 +369,10 @@ def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, outpu
     try:
         with contextlib.redirect_stdout(printed):
             result = solve(**args)
-            if "output_dir" in args:
+            if table:
+                # The table is the result: its rows, and what its metadata says of each step.
+                inspect_table(table, handles, output_file)
+            elif "output_dir" in args:
                 # What solve() wrote is the result: the grader reads the folder; this file says it finished.
                 open(output_file, "w").close()
             else:
@@ -374,6 +389,98 @@ def run_job(module_path, library, timeout_s, solve, lib, index, input_dir, outpu
         write_printed(output_file, printed.getvalue())
 
 
+def load_module(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def table_handles(table, output_file):
+    """What solve() gets to write its table with: an Iceberg SQL catalog (SQLite) in a folder of its own, or a Delta table's path."""
+    import shutil
+
+    root = output_file + ".table"
+    shutil.rmtree(root, ignore_errors=True)
+    os.makedirs(root)
+    if table["format"] == "iceberg":
+        from pyiceberg.catalog.sql import SqlCatalog
+
+        catalog = SqlCatalog("lab", uri=f"sqlite:///{root}/catalog.db", warehouse=f"file://{root}/warehouse")
+        catalog.create_namespace_if_not_exists(table["identifier"].split(".")[0])
+        return {"catalog": catalog}
+    return {"table_uri": os.path.join(root, "table")}
+
+
+def inspect_table(table, handles, output_file):
+    """Writes the table's current rows to output_file and its metadata (snapshots, schemas, partitioning, files) beside it, as JSON."""
+    import pyarrow.parquet as pq
+
+    if table["format"] == "iceberg":
+        rows, meta = inspect_iceberg(handles["catalog"], table["identifier"])
+    else:
+        rows, meta = inspect_delta(handles["table_uri"])
+    pq.write_table(rows, output_file)
+    with open(output_file + ".table.json", "w", encoding="utf-8") as f:
+        json.dump(meta, f, default=str)
+
+
+def inspect_iceberg(catalog, identifier):
+    from pyiceberg.exceptions import NoSuchTableError
+
+    try:
+        t = catalog.load_table(identifier)
+    except NoSuchTableError:
+        raise HarnessFailure({"kind": "NoSuchTable", "message": f"solve() left no table {identifier} in the catalog: create it with catalog.create_table({identifier!r}, …)", "file": None, "line": None})
+    schema_by_id = {s.schema_id: s for s in t.schemas().values()}
+
+    def files_of(snapshot_id):
+        files = t.inspect.files(snapshot_id=snapshot_id).to_pylist()
+        return [{"path": f["file_path"], "records": f["record_count"], "bytes": f["file_size_in_bytes"], "partition": {k: str(v) for k, v in (f.get("partition") or {}).items()}} for f in files if f.get("content", 0) == 0]
+
+    snapshots = []
+    for snap in t.snapshots():
+        snapshots.append({
+            "id": snap.snapshot_id,
+            "parent_id": snap.parent_snapshot_id,
+            "operation": snap.summary.operation.value if snap.summary else None,
+            "summary": {k: v for k, v in (snap.summary.additional_properties.items() if snap.summary else [])},
+            "rows": t.scan(snapshot_id=snap.snapshot_id).to_arrow().num_rows,
+            "files": files_of(snap.snapshot_id),
+        })
+    meta = {
+        "format": "iceberg",
+        "current_snapshot_id": t.metadata.current_snapshot_id,
+        "snapshots": snapshots,
+        "schemas": [{"id": sid, "fields": [{"id": f.field_id, "name": f.name, "type": str(f.field_type)} for f in sch.fields]} for sid, sch in sorted(schema_by_id.items())],
+        "current_schema_id": t.metadata.current_schema_id,
+        "partition_fields": [{"source": t.schema().find_column_name(f.source_id), "transform": str(f.transform), "name": f.name} for f in t.spec().fields],
+        "files": files_of(t.metadata.current_snapshot_id) if t.metadata.current_snapshot_id else [],
+    }
+    return t.scan().to_arrow(), meta
+
+
+def inspect_delta(uri):
+    from deltalake import DeltaTable
+
+    if not os.path.isdir(os.path.join(uri, "_delta_log")):
+        raise HarnessFailure({"kind": "NoSuchTable", "message": "solve() left no Delta table at table_uri: write one with write_deltalake(table_uri, …)", "file": None, "line": None})
+    dt = DeltaTable(uri)
+    active = [os.path.relpath(u.replace("file://", ""), uri) for u in dt.file_uris()]
+    on_disk = sorted(os.path.relpath(os.path.join(d, f), uri) for d, _, fs in os.walk(uri) if "_delta_log" not in d for f in fs if f.endswith(".parquet"))
+    history = sorted(dt.history(), key=lambda h: h["version"])
+    meta = {
+        "format": "delta",
+        "version": dt.version(),
+        "history": [{"version": h["version"], "operation": h.get("operation"), "parameters": h.get("operationParameters") or {}, "metrics": h.get("operationMetrics") or {}} for h in history],
+        "partition_columns": list(dt.metadata().partition_columns),
+        "fields": [f.name for f in dt.schema().fields],
+        "files": active,
+        "files_on_disk": on_disk,
+    }
+    return dt.to_pyarrow_table(), meta
+
+
 def write_printed(output_file, text):
     with open(output_file + ".printed", "w", encoding="utf-8") as f:
         f.write(text[-20000:])
@@ -384,6 +491,10 @@ def read_table(lib, library, path):
     would hold one decimal.Decimal object per value, slow to read and to compute with."""
     if library == "pyspark":
         return lib.read.parquet(path)
+    if library == "pyarrow":
+        import pyarrow.parquet as pq
+
+        return pq.read_table(path)
     if library != "pandas":
         return lib.read_parquet(path)
     import pyarrow as pa
@@ -430,7 +541,7 @@ def serve():
             continue
         request = json.loads(line)
         try:
-            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]], request.get("spark_conf"), request.get("spark_remote"))
+            run(request["module"], request["library"], float(request["timeout"]), [tuple(j) for j in request["jobs"]], request.get("spark_conf"), request.get("spark_remote"), request.get("table"))
             mark(done=True)
         except HarnessFailure as failure:
             mark(error=failure.error)

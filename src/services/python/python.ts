@@ -300,7 +300,7 @@ export class StartedPythonVenv {
    * just after, with the worker (the next run starts a new one). PySpark jobs run each in a session
    * of their own with `sparkConf` set (on the stack's Spark Connect server when `sparkRemote` names one), and leave their executed plan in `<outputFile>.plan`.
    */
-  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number; sparkConf?: Record<string, string>; sparkRemote?: { url: string; ui?: string } }): Promise<PythonRunOutcome> {
+  async runSolution(opts: { moduleFile: string; library: string; jobs: Array<{ inputDir: string; outputFile: string }>; timeoutMs: number; sparkConf?: Record<string, string>; sparkRemote?: { url: string; ui?: string }; table?: object }): Promise<PythonRunOutcome> {
     const stoppedMessage = `stopped after ${formatSeconds(opts.timeoutMs)}: solve() was still running`;
     const printed = () =>
       opts.jobs.map((j) => {
@@ -326,7 +326,7 @@ export class StartedPythonVenv {
     killAfter(opts.timeoutMs + 30_000);
     let answer: WorkerAnswer;
     try {
-      const request = { module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]), ...(opts.sparkConf ? { spark_conf: opts.sparkConf } : {}), ...(opts.sparkRemote ? { spark_remote: opts.sparkRemote } : {}) };
+      const request = { module: opts.moduleFile, library: opts.library, timeout: opts.timeoutMs / 1000, jobs: opts.jobs.map((j) => [j.inputDir, j.outputFile]), ...(opts.sparkConf ? { spark_conf: opts.sparkConf } : {}), ...(opts.sparkRemote ? { spark_remote: opts.sparkRemote } : {}), ...(opts.table ? { table: opts.table } : {}) };
       answer = await worker.request(request, () => killAfter(opts.timeoutMs + KILL_GRACE_MS));
     } catch (err) {
       this.worker = undefined;
