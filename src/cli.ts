@@ -154,14 +154,15 @@ program
 
 program
   .command('run <lab> [model]')
-  .description('build your pipeline: run your model files (one SQL file per table) in dependency order, writing Parquet into the lab\'s lake; in month2, run one exercise\'s flow and show its run')
+  .description('build your pipeline: run your model files (one SQL file per table) in dependency order, writing Parquet into the lab\'s lake; in month2, run one exercise\'s flow and show its run; in month3, dbt build your dbt project')
   .option('--from <day>', 'month2: the first day the flow runs for (with --to; default: every day)')
   .option('--to <day>', 'month2: the last day, included')
   .option('--upstream', 'with a model: also run the models it reads, first')
   .option('--day <date>', 'an incremental run for one day: @incremental models rewrite only that day\'s partition (they read it with getvariable(\'run_day\'))')
   .option('--engine <engine>', 'build on the stack\'s Trino instead, as Iceberg tables (month4 on the docker runtime: trino; models in Trino\'s dialect)')
   .option('--timeout <seconds>', 'stop a model that runs longer than this (default 60 s, as in lab check)')
-  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17', 'lab run month4 --engine trino   # docker runtime: Iceberg tables built by Trino', 'lab run month2 01   # month2: your flow of exercise 01, over every day', 'lab run month2 04 --from 2024-03-02 --to 2024-03-09']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
+  .option('--load <n>', 'month3: build your dbt project on the first load (1, the default) or the second (2): a snapshot keeps the history of both')
+  .addHelpText('after', examples(['lab run month4', 'lab run month4 silver.orders', 'lab run month4 gold.fact_order_lines --upstream', 'lab drop month4 && lab run month4 --day 2025-01-17', 'lab run month4 --engine trino   # docker runtime: Iceberg tables built by Trino', 'lab run month2 01   # month2: your flow of exercise 01, over every day', 'lab run month2 04 --from 2024-03-02 --to 2024-03-09', 'lab run month3   # month3: dbt build of your project', 'lab run month3 +fct_order_lines   # dbt\'s selector: the model and what it reads', 'lab run month3 --load 2   # the second load: your snapshot gains its versions']) + '\nThe order comes from the files: a model that reads silver.orders runs after the model\nthat builds it (silver.orders.sql), as dbt\'s ref() does. `-- @partition_by <column>` in a\nmodel writes its files under <column>=<value>/ folders.\n')
   .action(action(async (lab: string, model: string | undefined, flags) => (await import('./commands/run.js')).runCommand(context(), lab, model, flags)));
 
 program

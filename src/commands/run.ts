@@ -7,7 +7,9 @@ import { ModelBuildError } from '../runtime/models/engine.js';
 import { formatCount, formatMs } from '../ui/output.js';
 import { learnerFile } from '../workspace/workspace.js';
 import { runnerFor } from '../grade/runners/index.js';
+import { runDbtByHand } from '../grade/runners/dbt.js';
 import { runFlowByHand } from '../grade/runners/flow.js';
+import { openDatasetSession } from '../runtime/dataset-session.js';
 import { SolutionFailure } from '../grade/runners/runner.js';
 import { findExercise, loadLab, type LoadedLab } from '../lab/load.js';
 import { parseTimeout } from './check.js';
@@ -38,9 +40,11 @@ function selectModels(ordered: Model[], selected: string | undefined, upstream: 
  * Parquet into the lab's lake (DuckDB), or as Iceberg tables on the stack's Trino (`--engine trino`).
  * A model name runs that model only; --upstream also runs what it reads.
  */
-export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string; engine?: string; timeout?: string; from?: string; to?: string }): Promise<number> {
+export async function runCommand(ctx: CommandContext, labName: string, selected: string | undefined, flags: { upstream?: boolean; day?: string; engine?: string; timeout?: string; from?: string; to?: string; load?: string }): Promise<number> {
   const lab = await loadLab(labName);
   if (lab.exercises.some((ex) => ex.def.kind === 'flow')) return runFlowCommand(ctx, lab, selected, flags);
+  if (lab.def.dbt) return runDbtCommand(ctx, lab, selected, flags);
+  if (flags.load) throw new LabError('--load is for the dbt lab (month3).', `\`lab run ${lab.name}\` builds your models without it.`);
   if (flags.from || flags.to) throw new LabError('--from and --to are for flows (month2): a model run takes --day.', `\`lab run ${lab.name} --day <date>\` runs the incremental models for one day.`);
   // A model still running after the grader's limit is stopped, as in `lab check` (--timeout changes it).
   const timeoutMs = parseTimeout(flags.timeout) ?? runnerFor('model').defaultTimeoutMs;
@@ -137,4 +141,42 @@ async function runFlowCommand(ctx: CommandContext, lab: LoadedLab, selected: str
   else ctx.output.result(`${report.partitions.length} partitions in ${where}: ${report.partitions.map((p) => `${p.day.slice(5)} ${p.rows} row${p.rows === 1 ? '' : 's'}${p.files > 1 ? pc.yellow(` in ${p.files} files`) : ''}`).join(', ')}`);
   ctx.output.result(pc.dim(`kept between runs: run it again to see whether it replaces; the server's history: ${stack.runtime === 'local' ? (await stack.service('orchestrator')).apiUrl : 'lab status'} · grade it: lab check ${lab.name} ${ex.id}`));
   return ok ? 0 : 1;
+}
+
+/**
+ * Builds the learner's dbt project by hand, as `dbt build` would: every exercise's file from the
+ * workspace in its place in the lab's project, on the learner's data; shows each node as dbt
+ * reported it. The warehouse persists, so a snapshot built on `--load 1` then `--load 2` has the
+ * history of both.
+ */
+async function runDbtCommand(ctx: CommandContext, lab: LoadedLab, selected: string | undefined, flags: { timeout?: string; load?: string; day?: string; engine?: string; from?: string; to?: string; upstream?: boolean }): Promise<number> {
+  const unsupported = (['day', 'engine', 'from', 'to', 'upstream'] as const).find((f) => flags[f] !== undefined);
+  if (unsupported) throw new LabError(`--${unsupported} is not for the dbt lab.`, `\`lab run ${lab.name} [model] [--load 2]\` builds your dbt project (a model: it alone; \`+model\`: with what it reads, dbt's selector).`);
+  const load = flags.load === undefined ? 1 : Number(flags.load);
+  if (!Number.isInteger(load)) throw new LabError(`Invalid --load '${flags.load}'.`, 'Give the load to build on: 1 (the first) or 2 (the second).');
+  const timeoutMs = parseTimeout(flags.timeout) ?? runnerFor('dbt').defaultTimeoutMs;
+  const { stack } = await attachStack(ctx, lab, `lab run ${lab.name}`);
+  const dataset = stack.datasets[0]!;
+  const session = await openDatasetSession(lab, dataset);
+  const rel = (file: string) => path.relative(ctx.paths.workspaceRoot, file);
+  const done = ctx.output.progress().start(`dbt build${selected ? ` --select ${selected}` : ''} on load ${load}`);
+  let report;
+  try {
+    report = await runDbtByHand(stack, dataset, session, { learnerFile: (ex) => learnerFile(ctx.paths, lab, ex), rel, select: selected, load, timeoutMs });
+  } catch (err) {
+    if (err instanceof SolutionFailure) throw new LabError(err.message, `Fix it, then run again; \`lab check ${lab.name}\` grades each file.`);
+    throw err;
+  } finally {
+    session.close();
+  }
+  done();
+  const bad = report.nodes.filter((n) => !['success', 'pass'].includes(n.status));
+  for (const n of report.nodes) {
+    const ok = n.status === 'success' || n.status === 'pass';
+    const mark = ok ? pc.green('✓') : n.status === 'skipped' ? pc.yellow('–') : pc.red('✗');
+    const detail = ok ? '' : n.status === 'fail' ? `${n.failures ?? '?'} failing rows` : n.status === 'skipped' ? 'not run: it reads a node that did not build' : (n.message ?? n.status);
+    ctx.output.result(`${mark} ${n.resource_type.padEnd(8)} ${n.name.padEnd(44)} ${ok ? pc.dim(n.file ?? '') : `${n.file ? `${n.file}: ` : ''}${detail}`}`);
+  }
+  ctx.output.result(pc.dim(`${report.nodes.length - bad.length} of ${report.nodes.length} nodes ok on load ${load}; the project and its warehouse: ${path.relative(process.cwd(), report.project) || report.project} (target/compiled holds the SQL dbt ran)`));
+  return bad.length ? 1 : 0;
 }

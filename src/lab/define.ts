@@ -192,9 +192,10 @@ export interface IcebergFile {
 
 export interface IcebergMetadata {
   format: 'iceberg';
-  current_snapshot_id: number | null;
+  /** Snapshot ids are 64-bit numbers: kept as strings. */
+  current_snapshot_id: string | null;
   /** The snapshot log, oldest first: each snapshot's operation (append, overwrite, delete, replace), row count and data files. */
-  snapshots: Array<{ id: number; parent_id: number | null; operation: string | null; summary: Record<string, string>; rows: number; files: IcebergFile[] }>;
+  snapshots: Array<{ id: string; parent_id: string | null; operation: string | null; summary: Record<string, string>; rows: number; files: IcebergFile[] }>;
   /** Every schema the table has had, with its fields' ids: a rename keeps the id, a drop and add does not. */
   schemas: Array<{ id: number; fields: Array<{ id: number; name: string; type: string }> }>;
   current_schema_id: number;
@@ -207,7 +208,7 @@ export interface DeltaMetadata {
   format: 'delta';
   version: number;
   /** The transaction log, oldest first: WRITE, MERGE, DELETE, OPTIMIZE, RESTORE, VACUUM START… */
-  history: Array<{ version: number; operation: string; parameters: Record<string, unknown>; metrics: Record<string, unknown> }>;
+  history: Array<{ version: number; operation: string; parameters: Record<string, unknown>; metrics: Record<string, unknown>; /** Written by the exercise's setup, not by solve(). */ lab_setup: boolean }>;
   partition_columns: string[];
   fields: string[];
   /** The current version's data files, by path inside the table. */

@@ -87,12 +87,12 @@ export function expectHistoryKept(opts: { snapshots: number }): TableCheck {
 }
 
 /** The Delta log holds these operations after the lab's own versions, and none of the forbidden. */
-export function expectDeltaOperations(opts: { required: Array<{ operation: string; why: string }>; forbidden?: Array<{ operation: string; mode?: string; why: string }>; after: number }): TableCheck {
+export function expectDeltaOperations(opts: { required: Array<{ operation: string; why: string }>; forbidden?: Array<{ operation: string; mode?: string; why: string }> }): TableCheck {
   return {
     name: `the Delta log shows ${opts.required.map((r) => r.operation).join(', ')}`,
     on: 'results',
     async run(ctx) {
-      const log = delta(ctx).history.filter((h) => h.version >= opts.after);
+      const log = delta(ctx).history.filter((h) => !h.lab_setup);
       const ops = log.map((h) => `${h.operation}${h.parameters.mode ? ` (${String(h.parameters.mode)})` : ''}`);
       for (const f of opts.forbidden ?? []) {
         const bad = log.find((h) => h.operation === f.operation && (!f.mode || String(h.parameters.mode) === f.mode));
@@ -136,6 +136,37 @@ export function expectVacuumed(): TableCheck {
       const stale = meta.files_on_disk.filter((f) => !current.has(f));
       if (stale.length === 0) return pass(`${meta.files_on_disk.length} files on disk, all current`);
       return fail(`${stale.length} Parquet files in the table's folder belong to no current version: the versions they served are still readable, and still stored; vacuum them (retention 0 h here, with enforce_retention_duration=False) once no reader needs them`);
+    },
+  };
+}
+
+/** The current snapshot is one the lab wrote before its bad one: the table was rolled back, not rewritten. */
+export function expectRolledBack(): TableCheck {
+  return {
+    name: 'rolled back to the last good snapshot',
+    on: 'results',
+    async run(ctx) {
+      const meta = iceberg(ctx);
+      const current = meta.snapshots.find((s) => s.id === meta.current_snapshot_id);
+      if (!current) return fail('the table has no current snapshot');
+      if (current.summary['lab.bad'] === 'true') return fail('the current snapshot is still the bad delete: roll back to the snapshot before it');
+      if (current.summary['lab.setup'] === 'true') return pass(`snapshot ${current.id} is current again (${current.rows} rows), no data rewritten`);
+      return fail(`the current snapshot ${current.id} is a new ${current.operation ?? 'write'}, not the lab's good snapshot: the good state still exists, so make it current (manage_snapshots().rollback_to_snapshot) instead of writing its rows again`);
+    },
+  };
+}
+
+/** Old snapshots expired: the log holds the current snapshot alone. */
+export function expectOnlyCurrentSnapshot(): TableCheck {
+  return {
+    name: 'every snapshot but the current one expired',
+    on: 'results',
+    async run(ctx) {
+      const meta = iceberg(ctx);
+      const others = meta.snapshots.filter((s) => s.id !== meta.current_snapshot_id);
+      if (others.length === 0) return pass('one snapshot left, the current one');
+      const bad = others.some((s) => s.summary['lab.bad'] === 'true');
+      return fail(`${others.length} snapshot${others.length === 1 ? '' : 's'} besides the current one ${others.length === 1 ? 'is' : 'are'} still in the log${bad ? ', the bad delete among them' : ''}: expire them (maintenance.expire_snapshots().older_than(now)), so their metadata and the files only they use can go`);
     },
   };
 }

@@ -2,7 +2,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DbtExercise, DbtRunContext } from '../../lab/define.js';
-import type { LoadedLab } from '../../lab/load.js';
+import type { LoadedExercise, LoadedLab } from '../../lab/load.js';
+import type { Dataset, StartedStack } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
 import type { StartedPythonVenv } from '../../services/python/python.js';
 import { quoteIdentifier, quoteLiteral } from '../../sql.js';
@@ -66,17 +67,16 @@ function projectDigest(lab: LoadedLab): string {
   return hash.digest('hex');
 }
 
-/** The lab's dbt project with this solution's file in its exercise's place and every other exercise's reference in theirs. */
-function assembleProject(job: Job, solution: Solution, dir: string): void {
-  const { lab } = job.stack;
-  fs.rmSync(dir, { recursive: true, force: true });
+/** The lab's dbt project with each exercise's file (`fileOf` says which: the learner's, a reference) in its place. */
+function assembleProject(lab: LoadedLab, dir: string, fileOf: (ex: LoadedExercise) => string): void {
+  // The warehouse stays (a snapshot's history is kept between runs by hand); the project's files are laid afresh.
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) if (!entry.endsWith('.duckdb')) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   fs.cpSync(path.join(lab.dir, lab.def.dbt!.project), dir, { recursive: true });
-  const place = (file: string, at: string) => {
-    fs.mkdirSync(path.dirname(path.join(dir, at)), { recursive: true });
-    fs.copyFileSync(file, path.join(dir, at));
-  };
-  for (const ex of dbtExercises(lab)) if (ex.id !== job.ex.id) place(ex.solutionFile, (ex.def as DbtExercise).path);
-  place(solution.file, defOf(job).path);
+  for (const ex of dbtExercises(lab)) {
+    const at = path.join(dir, (ex.def as DbtExercise).path);
+    fs.mkdirSync(path.dirname(at), { recursive: true });
+    fs.copyFileSync(fileOf(ex), at);
+  }
   fs.writeFileSync(path.join(dir, 'profiles.yml'), PROFILES);
 }
 
@@ -114,9 +114,11 @@ function learnerLine(message: string, source: string): number | undefined {
 function dbtMessage(message: string): string {
   const lines = message
     .replace(/\x1b\[[0-9;]*m/g, '')
+    // The Python class of dbt's exception says nothing to a learner.
+    .replace(/^[\w.]+(?:Error|Exception): /, '')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l && !/^compiled code at /i.test(l) && !/^LINE \d+:/.test(l) && !/^\^/.test(l));
+    .filter((l) => l && !/^compiled code at /i.test(l) && !/^LINE \d+:/.test(l) && !/^\^/.test(l) && !/^line \d+$/.test(l));
   return lines.slice(0, 2).join(': ').slice(0, 400);
 }
 
@@ -132,9 +134,11 @@ async function invokeDbt(python: StartedPythonVenv, project: string, args: strin
   if ('timedOut' in run) throw new SolutionFailure(`${solution.rel}: dbt ${args[0]} was still running after ${Math.round(solution.timeoutMs / 1000)} s`, true);
   const resultsFile = path.join(project, 'target', 'run_results.json');
   if (run.exception || !fs.existsSync(resultsFile)) {
-    // dbt could not parse or compile the project: its message names the file, often the line.
-    const text = dbtMessage(run.exception ?? 'dbt did not run');
-    throw new SolutionFailure(text.includes(learnerPath) ? `${solution.rel}: ${text.replace(new RegExp(`\\s*\\(?${learnerPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)?`), '')}` : `${solution.rel}: dbt could not read the project: ${text}`);
+    // dbt could not parse or compile the project: its message names the file, and for Jinja the line.
+    const raw = run.exception ?? 'dbt did not run';
+    const line = /^\s+line (\d+)\s*$/m.exec(raw)?.[1];
+    if (raw.includes(learnerPath)) throw new SolutionFailure(`${solution.rel}${line ? `:${line}` : ''}: ${dbtMessage(raw).replace(/\s*\((?:[\w./-]+\.(?:sql|yml|yaml))\)/, '')}`);
+    throw new SolutionFailure(`${solution.rel}: dbt could not read the project: ${dbtMessage(raw)}${line ? ` (line ${line})` : ''}`);
   }
   const manifest = (JSON.parse(fs.readFileSync(path.join(project, 'target', 'manifest.json'), 'utf8')) as { nodes: Record<string, ManifestNode> }).nodes;
   const results = (JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { results: Array<{ unique_id: string; status: string; failures: number | null; message: string | null }> }).results;
@@ -153,7 +157,12 @@ async function invokeDbt(python: StartedPythonVenv, project: string, args: strin
       file: n?.original_file_path ?? null,
     };
   });
-  // A model or snapshot that did not build is a failure of the file it is in, or of the learner's that it reads.
+  return { nodes, manifest };
+}
+
+/** A model or snapshot that did not build is a failure of the file it is in, or of the learner's that it reads. */
+function failOnBrokenNode(outcome: BuildOutcome, solution: Solution, learnerPath: string): void {
+  const { nodes } = outcome;
   const broken = nodes.find((n) => n.status === 'error' && n.resource_type !== 'test');
   if (broken) {
     const message = dbtMessage(broken.message ?? 'failed');
@@ -163,7 +172,6 @@ async function invokeDbt(python: StartedPythonVenv, project: string, args: strin
     }
     throw new SolutionFailure(`${solution.rel}: ${broken.name} (${broken.file}, which reads yours) did not build: ${message.replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, '')}`);
   }
-  return { nodes, manifest };
 }
 
 /** A table of the session from plain rows (dbt's results), through a JSON-lines file. */
@@ -201,13 +209,15 @@ async function runBuilds(job: Job, targets: Target[], solution: Solution, extras
   return runEach(targets, async (t) => {
     const project = path.join(t.dataset.cacheDir, 'dbt', `${job.ex.id}-${solution.table}-${process.pid}`);
     t.scratch.push(project);
-    assembleProject(job, solution, project);
+    fs.rmSync(project, { recursive: true, force: true });
+    assembleProject(stack.lab, project, (ex) => (ex.id === job.ex.id ? solution.file : ex.solutionFile));
     const warehouse = path.join(project, 'warehouse.duckdb');
     let outcome: BuildOutcome | undefined;
     let raw = '';
     for (const load of def.loads ?? [{}]) {
       raw = await rawDatabase(stack.lab, t, load);
       outcome = await invokeDbt(python, project, ['build'], { LAB_DBT_WAREHOUSE: warehouse, LAB_DBT_RAW: raw }, solution, def.path);
+      failOnBrokenNode(outcome, solution, def.path);
     }
     const models = await readBuilt(t.session, warehouse, outcome!, solution.table, def.result, solution);
     const nodes = `${solution.table}__dbt_nodes`;
@@ -251,3 +261,50 @@ export const dbtRunner: ExerciseRunner<'dbt'> = {
     return { failure, extras };
   },
 };
+
+/** What `lab run` shows of one dbt node. */
+export interface DbtNodeReport {
+  name: string;
+  resource_type: string;
+  status: string;
+  failures: number | null;
+  message: string | null;
+  file: string | null;
+}
+
+/**
+ * Builds the learner's own project by hand (`lab run month3`): every exercise's file from the
+ * workspace, on the learner's dataset, into a warehouse that persists between runs (a snapshot
+ * grows with each load). `load` is the position in the loads a snapshot exercise declares (1: the
+ * first). A project dbt cannot build is a SolutionFailure naming the file.
+ */
+export async function runDbtByHand(stack: StartedStack, dataset: Dataset, session: SqlSession, opts: { learnerFile: (ex: LoadedExercise) => string; rel: (file: string) => string; select?: string; load: number; timeoutMs: number }): Promise<{ project: string; nodes: DbtNodeReport[] }> {
+  const { lab } = stack;
+  const loads = dbtExercises(lab).map((ex) => (ex.def as DbtExercise).loads ?? [{}]).reduce((a, b) => (b.length > a.length ? b : a), [{}]);
+  if (opts.load < 1 || opts.load > loads.length) throw new SolutionFailure(`there ${loads.length === 1 ? 'is one load' : `are ${loads.length} loads`}: --load 1${loads.length > 1 ? ` to ${loads.length}` : ''}`);
+  const project = path.join(dataset.cacheDir, 'dbt', 'your-project');
+  assembleProject(lab, project, opts.learnerFile);
+  const raw = await rawDatabase(lab, { dataset, session, scratch: [] }, loads[opts.load - 1]!);
+  const python = await stack.service('python');
+  let outcome: BuildOutcome;
+  const solution: Solution = { file: '', rel: 'your dbt project', source: '', timeoutMs: opts.timeoutMs, table: 'learner' };
+  try {
+    outcome = await invokeDbt(python, project, ['build', ...(opts.select ? ['--select', opts.select] : [])], { LAB_DBT_WAREHOUSE: path.join(project, 'warehouse.duckdb'), LAB_DBT_RAW: raw }, solution, '\0');
+  } catch (err) {
+    if (!(err instanceof SolutionFailure)) throw err;
+    // A message names a file by its place in the project: name the workspace file instead.
+    let message = err.message;
+    for (const ex of dbtExercises(lab)) message = message.split((ex.def as DbtExercise).path).join(opts.rel(opts.learnerFile(ex)));
+    throw new SolutionFailure(message.replace(/^your dbt project: /, ''), err.timedOut);
+  }
+  const byPath = new Map(dbtExercises(lab).map((ex) => [(ex.def as DbtExercise).path, opts.learnerFile(ex)]));
+  return {
+    project,
+    nodes: outcome.nodes.map(({ name, resource_type, status, failures, message, file }) => {
+      const own = file ? byPath.get(file) : undefined;
+      // A learner's file that failed: its line, as `lab check` says it.
+      const line = own && status === 'error' && message ? learnerLine(message, fs.readFileSync(own, 'utf8')) : undefined;
+      return { name, resource_type, status, failures, message: message && dbtMessage(message).replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, ''), file: own ? `${opts.rel(own)}${line ? `:${line}` : ''}` : file };
+    }),
+  };
+}

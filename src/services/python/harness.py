@@ -441,8 +441,9 @@ def inspect_iceberg(catalog, identifier):
     snapshots = []
     for snap in t.snapshots():
         snapshots.append({
-            "id": snap.snapshot_id,
-            "parent_id": snap.parent_snapshot_id,
+            # Snapshot ids are 64-bit: as strings, so JavaScript reads them exactly.
+            "id": str(snap.snapshot_id),
+            "parent_id": None if snap.parent_snapshot_id is None else str(snap.parent_snapshot_id),
             "operation": snap.summary.operation.value if snap.summary else None,
             "summary": {k: v for k, v in (snap.summary.additional_properties.items() if snap.summary else [])},
             "rows": t.scan(snapshot_id=snap.snapshot_id).to_arrow().num_rows,
@@ -450,7 +451,7 @@ def inspect_iceberg(catalog, identifier):
         })
     meta = {
         "format": "iceberg",
-        "current_snapshot_id": t.metadata.current_snapshot_id,
+        "current_snapshot_id": None if t.metadata.current_snapshot_id is None else str(t.metadata.current_snapshot_id),
         "snapshots": snapshots,
         "schemas": [{"id": sid, "fields": [{"id": f.field_id, "name": f.name, "type": str(f.field_type)} for f in sch.fields]} for sid, sch in sorted(schema_by_id.items())],
         "current_schema_id": t.metadata.current_schema_id,
@@ -472,7 +473,8 @@ def inspect_delta(uri):
     meta = {
         "format": "delta",
         "version": dt.version(),
-        "history": [{"version": h["version"], "operation": h.get("operation"), "parameters": h.get("operationParameters") or {}, "metrics": h.get("operationMetrics") or {}} for h in history],
+        # A version the lab's setup wrote carries lab.setup in its commit info.
+        "history": [{"version": h["version"], "operation": h.get("operation"), "parameters": h.get("operationParameters") or {}, "metrics": h.get("operationMetrics") or {}, "lab_setup": h.get("lab.setup") == "true"} for h in history],
         "partition_columns": list(dt.metadata().partition_columns),
         "fields": [f.name for f in dt.schema().fields],
         "files": active,

@@ -1,0 +1,13 @@
+"""Wrong: an upsert corrects and adds sales, but the sale the stores took back stays in the table."""
+import pyarrow as pa
+from deltalake import DeltaTable
+
+
+def solve(table_uri, sales_restated: pa.Table):
+    (
+        DeltaTable(table_uri)
+        .merge(sales_restated, predicate="t.sale_id = s.sale_id", source_alias="s", target_alias="t")
+        .when_matched_update_all()
+        .when_not_matched_insert_all()
+        .execute()
+    )
