@@ -180,8 +180,10 @@ describe('bad input is one line and exit 1', () => {
     expect(r.stderr).toMatch(/lab reset month1 03 --exercises/);
   });
 
-  it('a planned lab says it is planned; --version prints the version', async () => {
-    expectOneLine(await lab(['up', 'month3'], { cwd }), /month3 is planned, not ready yet: the modern data stack/);
+  it('an unknown lab is one line naming the labs there are; --version prints the version', async () => {
+    const unknown = await lab(['up', 'month9'], { cwd });
+    expectOneLine(unknown, /Unknown lab 'month9'\./);
+    expect(unknown.stderr).toMatch(/month1, month2, month3, month4, month5, month6/);
     const v = await lab(['--version'], { cwd });
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });

@@ -1,0 +1,57 @@
+/**
+ * `npm run bench` (month3): the dbt and table-format lab on the local runtime.
+ *   up:     `lab up month3` (venv present): the shop's data seeded, then again (data kept)
+ *   run:    `lab run month3` with every reference in place: one dbt build of the whole project, by hand
+ *   check:  a full `lab check month3` with every reference (both seeds; the references' own results first), then --fresh
+ *   scale:  the dbt build by hand at --scale medium and large
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const cli = path.join(root, 'dist', 'src', 'cli.js');
+const env = { ...process.env, NO_COLOR: '1' };
+
+function lab(cwd: string, args: string[]): { ms: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    process.stderr.write(`lab ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}\n`);
+    process.exit(1);
+  }
+  return { ms: performance.now() - t0, stdout: r.stdout };
+}
+
+const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-bench-m3-'));
+try {
+  const first = lab(cwd, ['up', 'month3']);
+  const again = lab(cwd, ['up', 'month3']);
+  console.log(`lab up month3: ${s(first.ms)} first (venv checked, data seeded), ${s(again.ms)} again (data kept)`);
+
+  const exercises = path.join(root, 'labs', 'month3', 'exercises');
+  for (const id of fs.readdirSync(exercises).sort()) {
+    const solution = path.join(exercises, id, 'solution');
+    for (const f of fs.readdirSync(solution)) fs.copyFileSync(path.join(solution, f), path.join(cwd, 'workspace', 'month3', id, f));
+  }
+  const byHand = lab(cwd, ['run', 'month3']);
+  console.log(`lab run month3 (dbt build of every reference, small): ${s(byHand.ms)}`);
+
+  const check = lab(cwd, ['check', 'month3', '--json']);
+  const report = JSON.parse(check.stdout) as { exercises: Array<{ id: string; passed: boolean }> };
+  console.log(`lab check month3 (every reference, both seeds, the references' own results computed first): ${s(check.ms)}, ${report.exercises.filter((e) => e.passed).length}/${report.exercises.length} pass`);
+  const fresh = lab(cwd, ['check', 'month3', '--json', '--fresh']);
+  console.log(`lab check month3 --fresh (references cached, every solution run again): ${s(fresh.ms)}`);
+  for (const id of ['03', '04', '06', '07', '10']) console.log(`  lab check month3 ${id} --fresh: ${s(lab(cwd, ['check', 'month3', id, '--fresh']).ms)}`);
+
+  for (const scale of ['medium', 'large']) {
+    const up = lab(cwd, ['up', 'month3', '--scale', scale]);
+    const run = lab(cwd, ['run', 'month3']);
+    console.log(`--scale ${scale}: lab up ${s(up.ms)}, lab run month3 (dbt build) ${s(run.ms)}`);
+  }
+} finally {
+  fs.rmSync(cwd, { recursive: true, force: true });
+}
