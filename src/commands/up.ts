@@ -37,6 +37,10 @@ export async function upCommand(ctx: CommandContext, labName: string, flags: UpF
   const state = ctx.state.read();
   const previous = state.labs[lab.name];
   const runtimeName = chooseRuntimeName(flags.runtime, state.preferences.runtime);
+  const only = lab.def.onlyOn;
+  if (only && !only.runtimes.includes(runtimeName)) {
+    throw new LabError(`${lab.name} runs on the ${only.runtimes.join(' and ')} runtime${only.runtimes.length > 1 ? 's' : ''} only, for now: ${only.why}.`, `Run \`lab up ${lab.name} --runtime ${only.runtimes[0]}\`.`);
+  }
   const runtime = await getRuntime(runtimeName, ctx.paths, { localImages: flags.localImages });
   const chosen = { seed: seed ?? previous?.seed ?? DEFAULT_SEED, scale: scale ?? previous?.scale ?? 'small' };
 

@@ -60,6 +60,8 @@ export interface LabDefinition {
   roles: Role[];
   /** Which engine runs the learner's SQL on each runtime. */
   sqlEngine: Partial<Record<RuntimeName, string>>;
+  /** The runtimes the lab runs on, when not every one, and why (said by `lab up` on another). */
+  onlyOn?: { runtimes: RuntimeName[]; why: string };
   needs: LabNeeds;
   /** Tables the dataset offers, listed to the learner by `lab up`. */
   tables: readonly string[];

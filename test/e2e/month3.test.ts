@@ -16,6 +16,12 @@ describe('month3: dbt and table formats on the local runtime', () => {
     expect(up.stdout).toMatch(/workspace: .*month3\/ \(11 exercises\)/);
   }, 900_000);
 
+  it('the docker runtime is refused in one line, saying why and what to run', async () => {
+    const r = await lab(['up', 'month3', '--runtime', 'docker'], { cwd: scratchDir('e2e-month3-docker') });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: month3 runs on the local runtime only, for now: .*\nhint: +Run `lab up month3 --runtime local`\.\n?$/);
+  });
+
   it('lab run builds the templates as a dbt project: every node, where it came from', async () => {
     const r = await lab(['run', 'month3'], { cwd });
     expect(r.code, r.stdout + r.stderr).toBe(0);
