@@ -8,22 +8,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI, labCli, ROOT } from './lab-cli.js';
 import { freePort } from '../../src/runtime/local/processes.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const cli = path.join(root, 'dist', 'src', 'cli.js');
+const root = ROOT;
+const cli = CLI;
 const env = { ...process.env, NO_COLOR: '1', LAB_LOCAL_PREFECT_PORT: String(await freePort()) };
 
-function lab(cwd: string, args: string[]): { ms: number; stdout: string } {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  if (r.status !== 0) {
-    process.stderr.write(`lab ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}\n`);
-    process.exit(1);
-  }
-  return { ms: performance.now() - t0, stdout: r.stdout };
-}
+const lab = labCli(env);
 
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lab-bench-m2-'));
