@@ -28,7 +28,7 @@ describe('month3: dbt and table formats on the local runtime', () => {
     expect(r.stdout).toMatch(/✓ model +stg_customers +month3\/01-dbt-staging-customers\/stg_customers\.sql/);
     expect(r.stdout).toMatch(/✓ model +stg_orders +models\/staging\/stg_orders\.sql/);
     expect(r.stdout).toMatch(/✓ snapshot customers_snapshot/);
-    expect(r.stdout).toMatch(/8 of 8 nodes ok on load 1/);
+    expect(r.stdout).toMatch(/9 of 9 nodes ok on load 1/);
   }, 180_000);
 
   it("a model dbt cannot build is its file and line, in lab run and in lab check; the nodes reading it are not run", async () => {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DbtExercise, DbtRunContext } from '../../lab/define.js';
-import type { LoadedExercise, LoadedLab } from '../../lab/load.js';
+import { loadLab, type LoadedExercise, type LoadedLab } from '../../lab/load.js';
 import type { Dataset, StartedStack } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
 import type { StartedPythonVenv } from '../../services/python/python.js';
@@ -51,6 +51,14 @@ interface ManifestNode {
 }
 
 const dbtExercises = (lab: LoadedLab) => lab.exercises.filter((e) => e.def.kind === 'dbt');
+
+/** The lab with every exercise: a check of some exercises (`--exercise`) still builds the whole project. */
+const wholeLabs = new Map<string, Promise<LoadedLab>>();
+function wholeLab(lab: LoadedLab): Promise<LoadedLab> {
+  let loaded = wholeLabs.get(lab.dir);
+  if (!loaded) wholeLabs.set(lab.dir, (loaded = loadLab(lab.name)));
+  return loaded;
+}
 const defOf = (job: Job) => job.ex.def as DbtExercise;
 
 function filesUnder(dir: string): string[] {
@@ -210,7 +218,7 @@ async function runBuilds(job: Job, targets: Target[], solution: Solution, extras
     const project = path.join(t.dataset.cacheDir, 'dbt', `${job.ex.id}-${solution.table}-${process.pid}`);
     t.scratch.push(project);
     fs.rmSync(project, { recursive: true, force: true });
-    assembleProject(stack.lab, project, (ex) => (ex.id === job.ex.id ? solution.file : ex.solutionFile));
+    assembleProject(await wholeLab(stack.lab), project, (ex) => (ex.id === job.ex.id ? solution.file : ex.solutionFile));
     const warehouse = path.join(project, 'warehouse.duckdb');
     let outcome: BuildOutcome | undefined;
     let raw = '';
@@ -253,8 +261,8 @@ export const dbtRunner: ExerciseRunner<'dbt'> = {
   // A build is a few dbt commands, each about a second warm; the first also imports dbt.
   defaultTimeoutMs: 120_000,
   lane: 'python',
-  fingerprint: async (job) => [projectDigest(job.stack.lab)],
-  prepareReference: (job, targets) => cachedReference(job, targets, (ts, s) => runBuilds(job, ts, s), [projectDigest(job.stack.lab)]),
+  fingerprint: async (job) => [projectDigest(await wholeLab(job.stack.lab))],
+  prepareReference: async (job, targets) => cachedReference(job, targets, (ts, s) => runBuilds(job, ts, s), [projectDigest(await wholeLab(job.stack.lab))]),
   async runLearner(job, targets, solution) {
     const extras: Array<KindExtras<'dbt'>> = [];
     const failure = await runBuilds(job, targets, solution, extras);
@@ -279,7 +287,7 @@ export interface DbtNodeReport {
  * first). A project dbt cannot build is a SolutionFailure naming the file.
  */
 export async function runDbtByHand(stack: StartedStack, dataset: Dataset, session: SqlSession, opts: { learnerFile: (ex: LoadedExercise) => string; rel: (file: string) => string; select?: string; load: number; timeoutMs: number }): Promise<{ project: string; nodes: DbtNodeReport[] }> {
-  const { lab } = stack;
+  const lab = await wholeLab(stack.lab);
   const loads = dbtExercises(lab).map((ex) => (ex.def as DbtExercise).loads ?? [{}]).reduce((a, b) => (b.length > a.length ? b : a), [{}]);
   if (opts.load < 1 || opts.load > loads.length) throw new SolutionFailure(`there ${loads.length === 1 ? 'is one load' : `are ${loads.length} loads`}: --load 1${loads.length > 1 ? ` to ${loads.length}` : ''}`);
   const project = path.join(dataset.cacheDir, 'dbt', 'your-project');
