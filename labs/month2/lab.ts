@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDaily } from '../../datasets/daily/generate.js';
+import { toCsv } from '../../datasets/csv.js';
 import { defineLab } from '../../src/lab/define.js';
 import { quoteLiteral } from '../../src/sql.js';
 
@@ -10,11 +11,6 @@ const GENERATOR = fileURLToPath(new URL('../../datasets/daily/generate.js', impo
 
 /** The folder of a dataset the nightly export lands its drops in: landing/<day>/orders.jsonl. */
 export const landingDir = (datasetDir: string) => path.join(datasetDir, 'landing');
-
-function toCsv(rows: ReadonlyArray<object>, columns: string[]): string {
-  const cell = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'boolean' ? String(v) : `"${String(v).replace(/"/g, '""')}"`);
-  return `${columns.join(',')}\n${rows.map((r) => columns.map((c) => cell((r as Record<string, unknown>)[c])).join(',')).join('\n')}\n`;
-}
 
 export default defineLab({
   name: 'month2',

@@ -4,16 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generatePayments } from '../../datasets/payments/generate.js';
+import { toCsv } from '../../datasets/csv.js';
 import { defineLab } from '../../src/lab/define.js';
 import { quoteLiteral } from '../../src/sql.js';
 
 const GENERATOR = fileURLToPath(new URL('../../datasets/payments/generate.js', import.meta.url));
-
-/** Rows as CSV for DuckDB's reader: the generator runs in JavaScript, DuckDB keeps the tables. */
-function toCsv(rows: Array<Record<string, string | number>>, columns: string[]): string {
-  const cell = (v: string | number) => (typeof v === 'number' ? String(v) : `"${v.replace(/"/g, '""')}"`);
-  return `${columns.join(',')}\n${rows.map((r) => columns.map((c) => cell(r[c]!)).join(',')).join('\n')}\n`;
-}
 
 export default defineLab({
   name: 'month5',
