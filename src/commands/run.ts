@@ -177,6 +177,6 @@ async function runDbtCommand(ctx: CommandContext, lab: LoadedLab, selected: stri
     const detail = ok ? '' : n.status === 'fail' ? `${n.failures ?? '?'} failing rows` : n.status === 'skipped' ? 'not run: it reads a node that did not build' : (n.message ?? n.status);
     ctx.output.result(`${mark} ${n.resource_type.padEnd(8)} ${n.name.padEnd(44)} ${ok ? pc.dim(n.file ?? '') : `${n.file ? `${n.file}: ` : ''}${detail}`}`);
   }
-  ctx.output.result(pc.dim(`${report.nodes.length - bad.length} of ${report.nodes.length} nodes ok on load ${load}; the project and its warehouse: ${path.relative(process.cwd(), report.project) || report.project} (target/compiled holds the SQL dbt ran)`));
+  ctx.output.result(pc.dim(`${report.nodes.length - bad.length} of ${report.nodes.length} nodes ok on load ${load}; the project: ${path.relative(process.cwd(), report.project) || report.project} (target/compiled holds the SQL dbt ran); the warehouse: ${report.where.startsWith('/') ? path.relative(process.cwd(), report.where) : report.where}`));
   return bad.length ? 1 : 0;
 }

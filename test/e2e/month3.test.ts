@@ -16,10 +16,10 @@ describe('month3: dbt and table formats on the local runtime', () => {
     expect(up.stdout).toMatch(/workspace: .*month3\/ \(11 exercises\)/);
   }, 900_000);
 
-  it('the docker runtime is refused in one line, saying why and what to run', async () => {
-    const r = await lab(['up', 'month3', '--runtime', 'docker'], { cwd: scratchDir('e2e-month3-docker') });
+  it('the remote runtime is refused in one line, saying why and what to run', async () => {
+    const r = await lab(['up', 'month3', '--runtime', 'remote'], { cwd: scratchDir('e2e-month3-remote') });
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: month3 runs on the local runtime only, for now: .*\nhint: +Run `lab up month3 --runtime local`\.\n?$/);
+    expect(r.stderr).toMatch(/^error: month3 runs on the local and docker runtimes only, for now: grading dbt creates a database per run.*\nhint: +Run `lab up month3 --runtime local`\.\n?$/);
   });
 
   it('lab run builds the templates as a dbt project: every node, where it came from', async () => {

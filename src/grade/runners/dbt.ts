@@ -1,29 +1,16 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DbtExercise, DbtRunContext } from '../../lab/define.js';
+import type { DbtExercise, DbtPlant, DbtRunContext } from '../../lab/define.js';
 import { loadLab, type LoadedExercise, type LoadedLab } from '../../lab/load.js';
 import type { Dataset, StartedStack } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
 import type { StartedPythonVenv } from '../../services/python/python.js';
-import { quoteIdentifier, quoteLiteral } from '../../sql.js';
+import type { StartedPostgres } from '../../services/postgres.js';
+import { quoteLiteral } from '../../sql.js';
+import { duckdbWarehouse, postgresWarehouse, type DbtWarehouse } from './dbt-warehouse.js';
 import { cachedReference } from './reference.js';
 import { runEach, SolutionFailure, type ExerciseRunner, type Job, type KindExtras, type Solution, type Target } from './runner.js';
-
-/** The profile every build uses: the warehouse and the raw database come from the grader, per run. */
-const PROFILES = `lab:
-  target: dev
-  outputs:
-    dev:
-      type: duckdb
-      path: "{{ env_var('LAB_DBT_WAREHOUSE') }}"
-      schema: main
-      threads: 1
-      attach:
-        - path: "{{ env_var('LAB_DBT_RAW') }}"
-          alias: raw
-          read_only: true
-`;
 
 interface DbtNode {
   name: string;
@@ -76,7 +63,7 @@ function projectDigest(lab: LoadedLab): string {
 }
 
 /** The lab's dbt project with each exercise's file (`fileOf` says which: the learner's, a reference) in its place. */
-function assembleProject(lab: LoadedLab, dir: string, fileOf: (ex: LoadedExercise) => string): void {
+function assembleProject(lab: LoadedLab, dir: string, fileOf: (ex: LoadedExercise) => string, profile: string): void {
   // The warehouse stays (a snapshot's history is kept between runs by hand); the project's files are laid afresh.
   for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) if (!entry.endsWith('.duckdb')) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
   fs.cpSync(path.join(lab.dir, lab.def.dbt!.project), dir, { recursive: true });
@@ -85,27 +72,7 @@ function assembleProject(lab: LoadedLab, dir: string, fileOf: (ex: LoadedExercis
     fs.mkdirSync(path.dirname(at), { recursive: true });
     fs.copyFileSync(fileOf(ex), at);
   }
-  fs.writeFileSync(path.join(dir, 'profiles.yml'), PROFILES);
-}
-
-/** The source tables of one load, as a DuckDB file dbt attaches read-only: written once per dataset revision. */
-async function rawDatabase(lab: LoadedLab, target: Target, load: Record<string, string>): Promise<string> {
-  const { sources } = lab.def.dbt!;
-  const digest = crypto.createHash('sha256').update(JSON.stringify(sources.map((s) => [s, load[s] ?? s]))).digest('hex').slice(0, 12);
-  const file = path.join(target.dataset.cacheDir, 'dbt', `raw-${digest}.duckdb`);
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  fs.rmSync(tmp, { force: true });
-  const alias = `dbt_raw_${process.pid}`;
-  await target.session.run(`ATTACH ${quoteLiteral(tmp)} AS ${alias}`);
-  try {
-    for (const s of sources) await target.session.run(`CREATE TABLE ${alias}.main.${quoteIdentifier(s)} AS SELECT * FROM ${quoteIdentifier(load[s] ?? s)}`);
-  } finally {
-    await target.session.run(`DETACH ${alias}`);
-  }
-  fs.renameSync(tmp, file);
-  return file;
+  fs.writeFileSync(path.join(dir, 'profiles.yml'), profile);
 }
 
 /** DuckDB's `LINE n:` counts lines of the statement dbt ran; the learner's own line is the one holding the quoted text. */
@@ -169,16 +136,17 @@ async function invokeDbt(python: StartedPythonVenv, project: string, args: strin
 }
 
 /** A model or snapshot that did not build is a failure of the file it is in, or of the learner's that it reads. */
-function failOnBrokenNode(outcome: BuildOutcome, solution: Solution, learnerPath: string): void {
+function failOnBrokenNode(outcome: BuildOutcome, solution: Solution, learnerPath: string, warehouse: DbtWarehouse): void {
   const { nodes } = outcome;
   const broken = nodes.find((n) => n.status === 'error' && n.resource_type !== 'test');
   if (broken) {
     const message = dbtMessage(broken.message ?? 'failed');
     if (broken.file === learnerPath) {
       const line = learnerLine(broken.message ?? '', solution.source);
-      throw new SolutionFailure(`${solution.rel}${line ? `:${line}` : ''}: ${message.replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, '')}`);
+      const note = warehouse.dialectNote(solution.source);
+      throw new SolutionFailure(`${solution.rel}${line ? `:${line}` : ''}: ${message.replace(/^(?:Runtime|Database) Error in \w+ \w+ \([^)]*\):?\s*/, '')}${note ? ` (${note})` : ''}`);
     }
-    throw new SolutionFailure(`${solution.rel}: ${broken.name} (${broken.file}, which reads yours) did not build: ${message.replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, '')}`);
+    throw new SolutionFailure(`${solution.rel}: ${broken.name} (${broken.file}, which reads yours) did not build: ${message.replace(/^(?:Runtime|Database) Error in \w+ \w+ \([^)]*\):?\s*/, '')}`);
   }
 }
 
@@ -190,23 +158,33 @@ async function nodesTable(session: SqlSession, table: string, nodes: DbtNode[], 
 }
 
 /** Copies every model and snapshot dbt built into the session, as `<table>__<node>`; the result node's rows become `table`. */
-async function readBuilt(session: SqlSession, warehouse: string, outcome: BuildOutcome, table: string, result: string, solution: Solution): Promise<Record<string, string>> {
-  const alias = `dbt_out_${process.pid}`;
-  const models: Record<string, string> = {};
-  await session.run(`ATTACH ${quoteLiteral(warehouse)} AS ${alias} (READ_ONLY)`);
-  try {
-    const built = new Set(outcome.nodes.filter((n) => n.status === 'success').map((n) => n.name));
-    for (const n of Object.values(outcome.manifest)) {
-      if ((n.resource_type !== 'model' && n.resource_type !== 'snapshot') || !built.has(n.name)) continue;
-      models[n.name] = `${table}__${n.name}`;
-      await session.run(`CREATE OR REPLACE TEMP TABLE ${models[n.name]} AS SELECT * FROM ${alias}.${quoteIdentifier(n.schema)}.${quoteIdentifier(n.alias ?? n.name)}`);
-    }
-  } finally {
-    await session.run(`DETACH ${alias}`);
-  }
+async function readBuilt(session: SqlSession, warehouse: DbtWarehouse, outcome: BuildOutcome, table: string, result: string, solution: Solution): Promise<Record<string, string>> {
+  const built = new Set(outcome.nodes.filter((n) => n.status === 'success').map((n) => n.name));
+  const tables = Object.values(outcome.manifest)
+    .filter((n) => (n.resource_type === 'model' || n.resource_type === 'snapshot') && built.has(n.name))
+    .map((n) => ({ schema: n.schema, name: n.alias ?? n.name, as: `${table}__${n.name}`, node: n.name }));
+  await warehouse.readBuilt(session, tables);
+  const models = Object.fromEntries(tables.map((t) => [t.node, t.as]));
   if (!models[result]) throw new SolutionFailure(`${solution.rel}: the build made no ${result}: name the ${result.includes('snapshot') ? 'snapshot' : 'model'} \`${result}\``);
   await session.run(`CREATE OR REPLACE TEMP TABLE ${table} AS SELECT * FROM ${models[result]}`);
   return models;
+}
+
+/** Where this stack's dbt builds: on its Postgres when it has one (containers), else a DuckDB file beside the project. */
+async function warehouseOf(stack: StartedStack, target: Pick<Target, 'dataset' | 'session'>, project: string, opts: { byHand?: boolean } = {}): Promise<DbtWarehouse> {
+  if (!stack.has('oltp')) return duckdbWarehouse(stack.lab, target, project);
+  const postgres = await stack.service('oltp');
+  return postgresWarehouse(stack.lab, target, postgres, { project, ...(opts.byHand ? { database: postgres.connection.database } : {}) });
+}
+
+/** The faults' SQL with each `w.<node>` spelled where the build put it. */
+function plantStatements(plants: DbtPlant[], manifest: Record<string, ManifestNode>) {
+  const nodes = Object.values(manifest).filter((n) => n.resource_type === 'model' || n.resource_type === 'snapshot');
+  return (qualify: (schema: string, table: string) => string) =>
+    plants.map((plant) => plant.sql.replace(/\bw\.(\w+)\b/g, (whole, name: string) => {
+      const n = nodes.find((x) => x.name === name);
+      return n ? qualify(n.schema, n.alias ?? n.name) : whole;
+    }));
 }
 
 /** Builds the project with the solution's file on every target, load after load; then plants the exercise's faults and runs its tests. */
@@ -218,43 +196,36 @@ async function runBuilds(job: Job, targets: Target[], solution: Solution, extras
     const project = path.join(t.dataset.cacheDir, 'dbt', `${job.ex.id}-${solution.table}-${process.pid}`);
     t.scratch.push(project);
     fs.rmSync(project, { recursive: true, force: true });
-    assembleProject(await wholeLab(stack.lab), project, (ex) => (ex.id === job.ex.id ? solution.file : ex.solutionFile));
-    const warehouse = path.join(project, 'warehouse.duckdb');
-    let outcome: BuildOutcome | undefined;
-    let raw = '';
-    for (const load of def.loads ?? [{}]) {
-      raw = await rawDatabase(stack.lab, t, load);
-      outcome = await invokeDbt(python, project, ['build'], { LAB_DBT_WAREHOUSE: warehouse, LAB_DBT_RAW: raw }, solution, def.path);
-      failOnBrokenNode(outcome, solution, def.path);
-    }
-    const models = await readBuilt(t.session, warehouse, outcome!, solution.table, def.result, solution);
-    const nodes = `${solution.table}__dbt_nodes`;
-    await nodesTable(t.session, nodes, outcome!.nodes, project);
-    let planted: string | undefined;
-    if (def.plants?.length) {
-      const copy = path.join(project, 'planted.duckdb');
-      fs.copyFileSync(warehouse, copy);
-      const alias = 'w';
-      await t.session.run(`ATTACH ${quoteLiteral(copy)} AS ${alias}`);
-      try {
-        // Each fault's SQL names the built tables w.<model>; the session's search path finds them in their schemas.
-        for (const plant of def.plants) {
-          const schema = Object.values(outcome!.manifest).find((n) => n.name === plant.model)?.schema ?? 'main';
-          await t.session.run(plant.sql.replace(new RegExp(`\\bw\\.${plant.model}\\b`, 'g'), `w.${quoteIdentifier(schema)}.${quoteIdentifier(plant.model)}`));
-        }
-      } finally {
-        await t.session.run(`DETACH ${alias}`);
+    const warehouse = await warehouseOf(stack, t, project);
+    try {
+      assembleProject(await wholeLab(stack.lab), project, (ex) => (ex.id === job.ex.id ? solution.file : ex.solutionFile), warehouse.profile);
+      let outcome: BuildOutcome | undefined;
+      for (const load of def.loads ?? [{}]) {
+        outcome = await invokeDbt(python, project, ['build'], await warehouse.land(load), solution, def.path);
+        failOnBrokenNode(outcome, solution, def.path, warehouse);
       }
-      const tested = await invokeDbt(python, project, ['test'], { LAB_DBT_WAREHOUSE: copy, LAB_DBT_RAW: raw }, solution, def.path);
-      planted = `${solution.table}__dbt_planted`;
-      await nodesTable(t.session, planted, tested.nodes, project);
-    }
-    const docs = Object.values(outcome!.manifest)
+      const models = await readBuilt(t.session, warehouse, outcome!, solution.table, def.result, solution);
+      const nodes = `${solution.table}__dbt_nodes`;
+      await nodesTable(t.session, nodes, outcome!.nodes, project);
+      let planted: string | undefined;
+      if (def.plants?.length) {
+        const env = await warehouse.plant(plantStatements(def.plants, outcome!.manifest));
+        const tested = await invokeDbt(python, project, ['test'], env, solution, def.path);
+        planted = `${solution.table}__dbt_planted`;
+        await nodesTable(t.session, planted, tested.nodes, project);
+      }
+      const docs = Object.values(outcome!.manifest)
       .filter((n) => n.resource_type === 'model')
       .map((n) => ({ name: n.name, description: n.description ?? '', columns: Object.fromEntries(Object.entries(n.columns ?? {}).map(([c, v]) => [c, v.description ?? ''])) }));
-    extras.push({ models, nodesTable: nodes, ...(planted ? { plantedTable: planted } : {}), docs } satisfies Omit<DbtRunContext, keyof import('../../lab/define.js').RunContext>);
+      extras.push({ models, nodesTable: nodes, ...(planted ? { plantedTable: planted } : {}), docs } satisfies Omit<DbtRunContext, keyof import('../../lab/define.js').RunContext>);
+    } finally {
+      await warehouse.close();
+    }
   });
 }
+
+/** Where a by-hand build on Postgres is, safe to print (no password). */
+const postgresWhere = (p: StartedPostgres) => p.displayUrl;
 
 export const dbtRunner: ExerciseRunner<'dbt'> = {
   kind: 'dbt',
@@ -286,18 +257,19 @@ export interface DbtNodeReport {
  * grows with each load). `load` is the position in the loads a snapshot exercise declares (1: the
  * first). A project dbt cannot build is a SolutionFailure naming the file.
  */
-export async function runDbtByHand(stack: StartedStack, dataset: Dataset, session: SqlSession, opts: { learnerFile: (ex: LoadedExercise) => string; rel: (file: string) => string; select?: string; load: number; timeoutMs: number }): Promise<{ project: string; nodes: DbtNodeReport[] }> {
+export async function runDbtByHand(stack: StartedStack, dataset: Dataset, session: SqlSession, opts: { learnerFile: (ex: LoadedExercise) => string; rel: (file: string) => string; select?: string; load: number; timeoutMs: number }): Promise<{ project: string; where: string; nodes: DbtNodeReport[] }> {
   const lab = await wholeLab(stack.lab);
   const loads = dbtExercises(lab).map((ex) => (ex.def as DbtExercise).loads ?? [{}]).reduce((a, b) => (b.length > a.length ? b : a), [{}]);
   if (opts.load < 1 || opts.load > loads.length) throw new SolutionFailure(`there ${loads.length === 1 ? 'is one load' : `are ${loads.length} loads`}: --load 1${loads.length > 1 ? ` to ${loads.length}` : ''}`);
   const project = path.join(dataset.cacheDir, 'dbt', 'your-project');
-  assembleProject(lab, project, opts.learnerFile);
-  const raw = await rawDatabase(lab, { dataset, session, scratch: [] }, loads[opts.load - 1]!);
+  const warehouse = await warehouseOf(stack, { dataset, session }, project, { byHand: true });
+  assembleProject(lab, project, opts.learnerFile, warehouse.profile);
+  const env = await warehouse.land(loads[opts.load - 1]!);
   const python = await stack.service('python');
   let outcome: BuildOutcome;
   const solution: Solution = { file: '', rel: 'your dbt project', source: '', timeoutMs: opts.timeoutMs, table: 'learner' };
   try {
-    outcome = await invokeDbt(python, project, ['build', ...(opts.select ? ['--select', opts.select] : [])], { LAB_DBT_WAREHOUSE: path.join(project, 'warehouse.duckdb'), LAB_DBT_RAW: raw }, solution, '\0');
+    outcome = await invokeDbt(python, project, ['build', ...(opts.select ? ['--select', opts.select] : [])], env, solution, '\0');
   } catch (err) {
     if (!(err instanceof SolutionFailure)) throw err;
     // A message names a file by its place in the project: name the workspace file instead.
@@ -308,11 +280,12 @@ export async function runDbtByHand(stack: StartedStack, dataset: Dataset, sessio
   const byPath = new Map(dbtExercises(lab).map((ex) => [(ex.def as DbtExercise).path, opts.learnerFile(ex)]));
   return {
     project,
+    where: warehouse.label === 'DuckDB' ? path.join(project, 'warehouse.duckdb') : `database ${postgresWhere(await stack.service('oltp'))}`,
     nodes: outcome.nodes.map(({ name, resource_type, status, failures, message, file }) => {
       const own = file ? byPath.get(file) : undefined;
       // A learner's file that failed: its line, as `lab check` says it.
       const line = own && status === 'error' && message ? learnerLine(message, fs.readFileSync(own, 'utf8')) : undefined;
-      return { name, resource_type, status, failures, message: message && dbtMessage(message).replace(/^Runtime Error in \w+ \w+ \([^)]*\):?\s*/, ''), file: own ? `${opts.rel(own)}${line ? `:${line}` : ''}` : file };
+      return { name, resource_type, status, failures, message: message && dbtMessage(message).replace(/^(?:Runtime|Database) Error in \w+ \w+ \([^)]*\):?\s*/, ''), file: own ? `${opts.rel(own)}${line ? `:${line}` : ''}` : file };
     }),
   };
 }

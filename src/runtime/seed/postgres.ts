@@ -5,13 +5,31 @@ import type { SeedStep } from '../../lab/define.js';
 import { quoteIdentifier } from '../../sql.js';
 
 /** DuckDB column types as Postgres spells them; the round trip keeps every value exact. */
-function postgresType(duckType: string): string {
+export function postgresType(duckType: string): string {
   const t = duckType.toUpperCase();
   if (t === 'VARCHAR') return 'text';
   if (t === 'TIMESTAMP WITH TIME ZONE') return 'timestamptz';
   if (t.startsWith('DECIMAL')) return t.replace('DECIMAL', 'numeric');
   const map: Record<string, string> = { BIGINT: 'bigint', INTEGER: 'integer', SMALLINT: 'smallint', DOUBLE: 'double precision', FLOAT: 'real', BOOLEAN: 'boolean', DATE: 'date', TIMESTAMP: 'timestamp' };
   return map[t] ?? 'text';
+}
+
+/** A Postgres column type (information_schema's data_type) as DuckDB spells it, to read COPY's CSV back exactly. */
+export function duckdbTypeOfPostgres(pgType: string): string {
+  const map: Record<string, string> = {
+    bigint: 'BIGINT',
+    integer: 'INTEGER',
+    smallint: 'SMALLINT',
+    'double precision': 'DOUBLE',
+    real: 'FLOAT',
+    // An unconstrained numeric (a sum, a division) has no width DuckDB can hold exactly.
+    numeric: 'DOUBLE',
+    boolean: 'BOOLEAN',
+    date: 'DATE',
+    'timestamp without time zone': 'TIMESTAMP',
+    'timestamp with time zone': 'TIMESTAMPTZ',
+  };
+  return map[pgType] ?? 'VARCHAR';
 }
 
 /**

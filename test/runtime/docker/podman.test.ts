@@ -12,6 +12,7 @@ import { loadRemoteConfig } from '../../../src/runtime/remote/config.js';
 import { consoleOutput } from '../../../src/ui/output.js';
 import { bronzeViews } from '../../../datasets/lakehouse/bronze.js';
 import { SqlSession } from '../../../src/services/duckdb.js';
+import { StartedPostgres } from '../../../src/services/postgres.js';
 import { probeS3Store, StartedS3 } from '../../../src/services/s3.js';
 import { createServedTopics } from '../../../src/services/kafka.js';
 import { createTableAs, StartedTrino } from '../../../src/services/trino.js';
@@ -65,7 +66,7 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
   }, 60_000);
 
   afterEach(async () => {
-    if (docker) for (const project of ['lab-month1', 'lab-month2', 'lab-month4', 'lab-month5', 'lab-month6']) await removeProject(docker, project);
+    if (docker) for (const project of ['lab-month1', 'lab-month2', 'lab-month3', 'lab-month4', 'lab-month5', 'lab-month6']) await removeProject(docker, project);
   }, 60_000);
 
   afterAll(async () => {
@@ -132,6 +133,55 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(await leftovers(docker, 'lab-month1')).toEqual([]);
     expect(fs.existsSync(mine)).toBe(true);
   }, 600_000);
+
+  it('month3: dbt builds the shop on the stack\'s Postgres — every reference passes there, DuckDB\'s dialect is named at its line, lab run builds into the warehouse, grading leaves no database behind', async () => {
+    const cwd = scratchDir('docker-month3');
+    const month3 = await loadLab('month3');
+    const ports = { LAB_POSTGRES_PORT: String(await freePort()) };
+    const up = await lab(['up', 'month3', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/month3 is up on the docker runtime/);
+    expect(up.stderr).toMatch(/postgres ready/);
+    const password = /LAB_POSTGRES_PASSWORD=(\S+)/.exec(fs.readFileSync(path.join(cwd, '.lab', 'month3', 'docker', 'credentials.env'), 'utf8'))![1]!;
+    const postgres = new StartedPostgres({ host: '127.0.0.1', port: Number(ports.LAB_POSTGRES_PORT), user: 'lab', password, database: 'warehouse' });
+    const databases = () => postgres.withClient(async (c) => (await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'lab_dbt_%'")).rows.map((r) => String(r.datname)));
+
+    // Every reference passes on Postgres: the dbt exercises built there, the table formats in the venv.
+    for (const ex of month3.exercises) expect((await lab(['solution', 'month3', ex.id, '--apply'], { cwd, env })).code).toBe(0);
+    const solved = await lab(['check', 'month3', '--json'], { cwd, env, timeoutMs: 900_000 });
+    expect(JSON.parse(solved.stdout), solved.stderr).toMatchObject({ runtime: 'docker', score: month3.exercises.length, max: month3.exercises.length });
+    expect(await databases()).toEqual([]);
+
+    // DuckDB's `qualify` is not Postgres: the learner's file and line, in Postgres's words.
+    const staging = path.join(cwd, 'workspace', 'month3', '01-dbt-staging-customers', 'stg_customers.sql');
+    fs.writeFileSync(staging, "select customer_id, lower(trim(email)) as email, full_name, upper(trim(country)) as country, segment, updated_at\nfrom {{ source('shop', 'customers') }}\nqualify row_number() over (partition by customer_id order by updated_at desc) = 1\n");
+    const dialect = await lab(['check', 'month3', '01'], { cwd, env, timeoutMs: 300_000 });
+    expect(dialect.code).toBe(1);
+    expect(dialect.stdout).toMatch(/month3\/01-dbt-staging-customers\/stg_customers\.sql:3: syntax error at or near "row_number" \(Postgres has no QUALIFY/);
+    // A plausible mistake on the right dialect fails its check: the oldest version kept.
+    fs.copyFileSync(path.join(month3.exercises[0]!.dir, 'solution', 'stg_customers.sql'), staging);
+    fs.writeFileSync(staging, fs.readFileSync(staging, 'utf8').replace('order by updated_at desc', 'order by updated_at'));
+    const oldest = await lab(['check', 'month3', '01', '--json'], { cwd, env, timeoutMs: 300_000 });
+    expect(oldest.code).toBe(1);
+    expect(JSON.parse(oldest.stdout).exercises[0].status).toBe('fail');
+    expect(await databases()).toEqual([]);
+
+    // By hand: the project builds in the stack's `warehouse` database, where psql would look.
+    fs.copyFileSync(path.join(month3.exercises[0]!.dir, 'solution', 'stg_customers.sql'), staging);
+    const run = await lab(['run', 'month3'], { cwd, env, timeoutMs: 300_000 });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/✓ model +fct_order_lines/);
+    expect(run.stdout).toMatch(new RegExp(`the warehouse: database postgres://lab@127\\.0\\.0\\.1:${ports.LAB_POSTGRES_PORT}/warehouse`));
+    const counts = await postgres.withClient(async (c) => (await c.query('SELECT (SELECT count(*) FROM marts.fct_order_lines) AS facts, (SELECT count(*) FROM raw.order_lines) AS lines')).rows[0] as { facts: string; lines: string });
+    expect(Number(counts.facts)).toBe(Number(counts.lines));
+    const again = await lab(['run', 'month3', '--load', '2'], { cwd, env, timeoutMs: 300_000 });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(Number(await postgres.withClient(async (c) => (await c.query('SELECT count(*) AS n FROM snapshots.customers_snapshot WHERE dbt_valid_to IS NOT NULL')).rows[0].n))).toBeGreaterThan(0);
+
+    const down = await lab(['down', 'month3', '--volumes'], { cwd, env });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers(docker, 'lab-month3')).toEqual([]);
+  }, 1_800_000);
 
   it('pre-flight: a taken port names the port, the service, and how to move it', async () => {
     const cwd = scratchDir('docker-port');

@@ -6,5 +6,10 @@ select
     ordered_at,
     cast(ordered_at as date) as order_date,
     updated_at
-from {{ source('shop', 'orders') }}
-qualify row_number() over (partition by order_id order by updated_at desc) = 1
+from (
+    select
+        *,
+        row_number() over (partition by order_id order by updated_at desc) as version_rank
+    from {{ source('shop', 'orders') }}
+) as versions
+where version_rank = 1

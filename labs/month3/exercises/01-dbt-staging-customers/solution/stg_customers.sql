@@ -6,5 +6,10 @@ select
     upper(trim(country)) as country,
     segment,
     updated_at
-from {{ source('shop', 'customers') }}
-qualify row_number() over (partition by customer_id order by updated_at desc) = 1
+from (
+    select
+        *,
+        row_number() over (partition by customer_id order by updated_at desc) as version_rank
+    from {{ source('shop', 'customers') }}
+) as versions
+where version_rank = 1
