@@ -16,13 +16,13 @@ export default defineLab({
   title: 'The modern data stack: dbt, a star schema with snapshots, Iceberg and Delta tables',
   summary:
     'A shop’s 3NF database becomes a dbt project: staging models, a star schema at a declared grain with conformed dimensions, tests as contracts (and one generic test of your own), a type-2 snapshot across two loads; then table formats: an Iceberg table with hidden partitioning, one day overwritten, its schema evolved; a Delta table merged, compacted and vacuumed, judged on their snapshots and files.',
-  // oltp: on containers dbt builds on the stack's Postgres (a database per grading run); locally on DuckDB.
-  roles: ['sql', 'python', 'oltp'],
+  // On containers: dbt builds on the stack's Postgres (oltp), Iceberg tables go through its REST catalog into MinIO; locally DuckDB, SQLite and files.
+  roles: ['sql', 'python', 'oltp', 'objectStore', 'catalog'],
   sqlEngine: { local: 'DuckDB', docker: 'DuckDB' },
   // A grading run creates and drops a database of its own: a shared server's schema is not enough.
   onlyOn: { runtimes: ['local', 'docker'], why: 'grading dbt creates a database per run, which a shared Postgres (one schema per learner) does not allow' },
   needs: { python: true, memoryGiB: 2 },
-  // dbt-core with dbt-duckdb (local) or dbt-postgres (containers) builds the project; pyiceberg (SQL catalog on SQLite) and deltalake write the tables.
+  // dbt-core with dbt-duckdb (local) or dbt-postgres (containers) builds the project; pyiceberg (SQL catalog on SQLite, or the stack's REST catalog) and deltalake write the tables.
   pythonRequirements: 'requirements.txt',
   // The dbt project the exercises' files complete; its sources read these tables, attached as `raw`.
   dbt: { project: 'dbt', sources: ['customers', 'products', 'orders', 'order_lines'] },

@@ -63,6 +63,13 @@ export class StartedS3 {
     return false;
   }
 
+  /** Removes every object under the prefix (a run's files); the bucket stays. */
+  async removePrefix(bucket: string, prefix: string): Promise<number> {
+    const keys = await this.listKeys(bucket, prefix);
+    if (keys.length) await this.client().removeObjects(bucket, keys);
+    return keys.length;
+  }
+
   async listKeys(bucket: string, prefix = ''): Promise<string[]> {
     const keys: string[] = [];
     for await (const obj of this.client().listObjectsV2(bucket, prefix, true)) if (obj.name) keys.push(obj.name);

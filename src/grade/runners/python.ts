@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { DatasetFile, TableMetadata } from '../../lab/define.js';
+import type { DatasetFile, PythonExercise, TableMetadata } from '../../lab/define.js';
 import type { LoadedLab } from '../../lab/load.js';
-import type { Dataset } from '../../runtime/runtime.js';
+import type { Dataset, StartedStack } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
 import { quoteLiteral } from '../../sql.js';
 import { cachedReference } from './reference.js';
@@ -76,6 +76,37 @@ async function loadDataset(target: Target, table: string, dir: string, solution:
   return { files };
 }
 
+/** The buckets of the stack's MinIO the table exercises write to: the REST catalog's warehouse (its CATALOG_WAREHOUSE), and Delta's. */
+const ICEBERG_BUCKET = 'warehouse';
+const DELTA_BUCKET = 'tables';
+
+/**
+ * On containers, where a table exercise writes: through the stack's REST catalog into MinIO
+ * (Iceberg), or into MinIO (Delta); locally, files. `release` removes the run's files from MinIO
+ * (the harness has dropped the Iceberg namespace): grading leaves nothing in the stack.
+ */
+async function tableOnStack(stack: StartedStack, writes: NonNullable<PythonExercise['writesTable']>): Promise<{ spec: { stack?: object }; release: () => Promise<void> }> {
+  const { format } = writes;
+  if (!stack.has('objectStore') || (format === 'iceberg' && !stack.has('catalog'))) return { spec: {}, release: async () => {} };
+  const s3 = await stack.service('objectStore');
+  const bucket = format === 'iceberg' ? ICEBERG_BUCKET : DELTA_BUCKET;
+  await s3.ensureBucket(bucket);
+  const { endPoint, port, accessKey, secretKey, useSSL, region } = s3.connection;
+  const prefix = `grading-${process.pid}`;
+  // The REST catalog puts a namespace's tables under <warehouse>/<namespace>/; purging a table leaves the manifests of expired snapshots.
+  const files = writes.format === 'iceberg' ? `${writes.identifier.split('.')[0]}/` : `${prefix}/`;
+  return {
+    spec: {
+      stack: {
+        s3: { endpoint: `${useSSL ? 'https' : 'http'}://${endPoint}:${port}`, access_key: accessKey, secret_key: secretKey, region: region ?? 'us-east-1', bucket },
+        ...(format === 'iceberg' ? { catalog: (await stack.service('catalog')).connection.url } : {}),
+        prefix,
+      },
+    },
+    release: async () => void (await s3.removePrefix(bucket, files)),
+  };
+}
+
 /**
  * Runs the solution on every target into its table; one Python process runs it on every target (the
  * interpreter and imports start once). A PySpark run also says, per target it ran on, the physical
@@ -86,7 +117,8 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
   const python = await stack.service('python');
   const writes = ex.def.kind === 'python' ? ex.def.writesDataset : undefined;
   const writesTable = ex.def.kind === 'python' ? ex.def.writesTable : undefined;
-  const table = writesTable ? { ...writesTable, ...(writesTable.setup ? { setup: path.join(ex.dir, writesTable.setup) } : {}) } : undefined;
+  const onStack = writesTable ? await tableOnStack(stack, writesTable) : undefined;
+  const table = writesTable ? { ...writesTable, ...(writesTable.setup ? { setup: path.join(ex.dir, writesTable.setup) } : {}), ...onStack!.spec } : undefined;
   const jobs: Array<{ inputDir: string; outputFile: string }> = [];
   const earlier: Array<Set<string>> = [];
   for (const t of targets) {
@@ -103,7 +135,7 @@ async function runSolve(job: Job, targets: Target[], solution: Solution, printed
   // On containers with a Spark Connect server (month2), the same file runs there: only that server mounts the lab's folder.
   const spark = library === 'pyspark' && stack.lab.def.sparkOnStack && stack.runtime === 'docker' && stack.has('spark') ? await stack.service('spark') : undefined;
   const sparkRemote = spark ? { url: spark.url, ...(spark.uiUrl ? { ui: spark.uiUrl } : {}) } : undefined;
-  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf, sparkRemote, table });
+  const outcome = await python.runSolution({ moduleFile: solution.file, library, jobs, timeoutMs: solution.timeoutMs, sparkConf, sparkRemote, table }).finally(() => onStack?.release());
   printed.push(...outcome.printed);
   for (const j of jobs) {
     const planFile = `${j.outputFile}.plan`;

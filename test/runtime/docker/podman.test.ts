@@ -134,23 +134,49 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     expect(fs.existsSync(mine)).toBe(true);
   }, 600_000);
 
-  it('month3: dbt builds the shop on the stack\'s Postgres — every reference passes there, DuckDB\'s dialect is named at its line, lab run builds into the warehouse, grading leaves no database behind', async () => {
+  it('month3: dbt builds the shop on the stack\'s Postgres, the tables go through its Iceberg REST catalog and MinIO — every reference passes there, DuckDB\'s dialect is named at its line, lab run builds into the warehouse, grading leaves no database, table or file behind', async () => {
     const cwd = scratchDir('docker-month3');
     const month3 = await loadLab('month3');
-    const ports = { LAB_POSTGRES_PORT: String(await freePort()) };
+    const ports: Record<string, string> = {};
+    for (const name of ['LAB_POSTGRES_PORT', 'LAB_S3_PORT', 'LAB_S3_CONSOLE_PORT', 'LAB_ICEBERG_REST_PORT']) ports[name] = String(await freePort());
     const up = await lab(['up', 'month3', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
     expect(up.code, up.stderr).toBe(0);
     expect(up.stdout).toMatch(/month3 is up on the docker runtime/);
-    expect(up.stderr).toMatch(/postgres ready/);
-    const password = /LAB_POSTGRES_PASSWORD=(\S+)/.exec(fs.readFileSync(path.join(cwd, '.lab', 'month3', 'docker', 'credentials.env'), 'utf8'))![1]!;
-    const postgres = new StartedPostgres({ host: '127.0.0.1', port: Number(ports.LAB_POSTGRES_PORT), user: 'lab', password, database: 'warehouse' });
+    for (const service of ['postgres', 'minio', 'iceberg-rest']) expect(up.stderr).toMatch(new RegExp(`${service} ready`));
+    const credentials = fs.readFileSync(path.join(cwd, '.lab', 'month3', 'docker', 'credentials.env'), 'utf8');
+    const secret = (name: string) => new RegExp(`${name}=(\\S+)`).exec(credentials)![1]!;
+    const postgres = new StartedPostgres({ host: '127.0.0.1', port: Number(ports.LAB_POSTGRES_PORT), user: 'lab', password: secret('LAB_POSTGRES_PASSWORD'), database: 'warehouse' });
     const databases = () => postgres.withClient(async (c) => (await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'lab_dbt_%'")).rows.map((r) => String(r.datname)));
+    const s3 = new StartedS3({ endPoint: '127.0.0.1', port: Number(ports.LAB_S3_PORT), accessKey: secret('LAB_S3_ACCESS_KEY'), secretKey: secret('LAB_S3_SECRET_KEY') });
+    // What grading leaves in the stack: nothing (each run's database, namespace and files go once they were read).
+    const leftBehind = async () => ({
+      databases: await databases(),
+      namespaces: ((await (await fetch(`http://127.0.0.1:${ports.LAB_ICEBERG_REST_PORT}/v1/namespaces`)).json()) as { namespaces: string[][] }).namespaces,
+      icebergFiles: await s3.listKeys('warehouse', ''),
+      deltaFiles: await s3.listKeys('tables', ''),
+    });
+    const clean = { databases: [], namespaces: [], icebergFiles: [], deltaFiles: [] };
 
     // Every reference passes on Postgres: the dbt exercises built there, the table formats in the venv.
     for (const ex of month3.exercises) expect((await lab(['solution', 'month3', ex.id, '--apply'], { cwd, env })).code).toBe(0);
     const solved = await lab(['check', 'month3', '--json'], { cwd, env, timeoutMs: 900_000 });
     expect(JSON.parse(solved.stdout), solved.stderr).toMatchObject({ runtime: 'docker', score: month3.exercises.length, max: month3.exercises.length });
-    expect(await databases()).toEqual([]);
+    expect(await leftBehind()).toEqual(clean);
+
+    // The tables are the stack's: an Iceberg table of the REST catalog in MinIO, a Delta table in MinIO; a plausible mistake fails there.
+    const overwrite = path.join(cwd, 'workspace', 'month3', '07-iceberg-overwrite-one-day', 'solution.py');
+    fs.writeFileSync(overwrite, 'from pyiceberg.transforms import DayTransform\n\n\ndef solve(catalog, sales, sales_restated):\n    table = catalog.create_table("shop.sales", schema=sales.schema)\n    with table.update_spec() as spec:\n        spec.add_field("sold_at", DayTransform(), "sold_at_day")\n    table.append(sales)\n    table.append(sales_restated)\n    print(type(catalog).__name__, table.location())\n');
+    const appended = await lab(['check', 'month3', '07'], { cwd, env, timeoutMs: 300_000 });
+    expect(appended.code).toBe(1);
+    expect(appended.stdout).toMatch(/✗ same rows as the reference/);
+    expect(appended.stdout).toMatch(/│ RestCatalog s3:\/\/warehouse\/shop\/sales/);
+    const merge = path.join(cwd, 'workspace', 'month3', '09-delta-merge-restated-day', 'solution.py');
+    fs.writeFileSync(merge, 'from deltalake import write_deltalake\n\n\ndef solve(table_uri, sales_restated):\n    write_deltalake(table_uri, sales_restated, mode="append")\n    print(table_uri)\n');
+    const delta = await lab(['check', 'month3', '09'], { cwd, env, timeoutMs: 300_000 });
+    expect(delta.code).toBe(1);
+    expect(delta.stdout).toMatch(/✗ the Delta log shows MERGE/);
+    expect(delta.stdout).toMatch(/│ s3:\/\/tables\/grading-\d+\/[0-9a-f]{16}/);
+    expect(await leftBehind()).toEqual(clean);
 
     // DuckDB's `qualify` is not Postgres: the learner's file and line, in Postgres's words.
     const staging = path.join(cwd, 'workspace', 'month3', '01-dbt-staging-customers', 'stg_customers.sql');
@@ -163,8 +189,9 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
     fs.writeFileSync(staging, fs.readFileSync(staging, 'utf8').replace('order by updated_at desc', 'order by updated_at'));
     const oldest = await lab(['check', 'month3', '01', '--json'], { cwd, env, timeoutMs: 300_000 });
     expect(oldest.code).toBe(1);
-    expect(JSON.parse(oldest.stdout).exercises[0].status).toBe('fail');
-    expect(await databases()).toEqual([]);
+    const oldestChecks = JSON.parse(oldest.stdout).exercises[0].checks as Array<{ status: string; message: string }>;
+    expect(oldestChecks.filter((c) => c.status === 'fail').length, oldest.stdout).toBeGreaterThan(0);
+    expect(await leftBehind()).toEqual(clean);
 
     // By hand: the project builds in the stack's `warehouse` database, where psql would look.
     fs.copyFileSync(path.join(month3.exercises[0]!.dir, 'solution', 'stg_customers.sql'), staging);
