@@ -137,6 +137,9 @@ describe.skipIf(Boolean(unavailable))('docker runtime on a real Podman engine', 
   it('month3: dbt builds the shop on the stack\'s Postgres, the tables go through its Iceberg REST catalog and MinIO — every reference passes there, DuckDB\'s dialect is named at its line, lab run builds into the warehouse, grading leaves no database, table or file behind', async () => {
     const cwd = scratchDir('docker-month3');
     const month3 = await loadLab('month3');
+    // Postgres's image is month1's; MinIO's and the REST catalog's are built here, and month4 reuses them.
+    const build = await lab(['images', 'build', 'month3'], { cwd, env, timeoutMs: 1_200_000 });
+    expect(build.code, build.stderr).toBe(0);
     const ports: Record<string, string> = {};
     for (const name of ['LAB_POSTGRES_PORT', 'LAB_S3_PORT', 'LAB_S3_CONSOLE_PORT', 'LAB_ICEBERG_REST_PORT']) ports[name] = String(await freePort());
     const up = await lab(['up', 'month3', '--runtime', 'docker'], { cwd, env: { ...env, ...ports }, timeoutMs: 900_000 });
