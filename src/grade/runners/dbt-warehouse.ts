@@ -21,8 +21,8 @@ export interface BuiltTable {
  * session, so the checks are the same on both.
  */
 export interface DbtWarehouse {
-  /** The engine, for messages ("DuckDB", "PostgreSQL"). */
-  readonly label: string;
+  /** Where the build is, for people: a file, or a database URL without its password. */
+  readonly where: string;
   /** profiles.yml: the connection comes from the variables `land` and `plant` return. */
   readonly profile: string;
   /** Lands one load's source tables where the project's sources read them; the variables dbt runs with. */
@@ -90,7 +90,7 @@ export function duckdbWarehouse(lab: LoadedLab, target: Pick<Target, 'dataset' |
   const warehouse = path.join(project, 'warehouse.duckdb');
   let raw = '';
   return {
-    label: 'DuckDB',
+    where: warehouse,
     profile: DUCKDB_PROFILE,
     async land(load) {
       raw = await rawDuckdbFile(lab, target, load);
@@ -146,7 +146,7 @@ export function postgresWarehouse(lab: LoadedLab, target: Pick<Target, 'dataset'
   const scratch = () => fs.mkdtempSync(path.join(target.dataset.cacheDir, '.dbt-pg-'));
   let created = false;
   return {
-    label: 'PostgreSQL',
+    where: `database ${inDatabase.displayUrl}`,
     profile: POSTGRES_PROFILE,
     async land(load) {
       if (own && !created) {

@@ -6,7 +6,6 @@ import { loadLab, type LoadedExercise, type LoadedLab } from '../../lab/load.js'
 import type { Dataset, StartedStack } from '../../runtime/runtime.js';
 import type { SqlSession } from '../../services/duckdb.js';
 import type { StartedPythonVenv } from '../../services/python/python.js';
-import type { StartedPostgres } from '../../services/postgres.js';
 import { quoteLiteral } from '../../sql.js';
 import { duckdbWarehouse, postgresWarehouse, type DbtWarehouse } from './dbt-warehouse.js';
 import { cachedReference } from './reference.js';
@@ -224,9 +223,6 @@ async function runBuilds(job: Job, targets: Target[], solution: Solution, extras
   });
 }
 
-/** Where a by-hand build on Postgres is, safe to print (no password). */
-const postgresWhere = (p: StartedPostgres) => p.displayUrl;
-
 export const dbtRunner: ExerciseRunner<'dbt'> = {
   kind: 'dbt',
   // A build is a few dbt commands, each about a second warm; the first also imports dbt.
@@ -280,7 +276,7 @@ export async function runDbtByHand(stack: StartedStack, dataset: Dataset, sessio
   const byPath = new Map(dbtExercises(lab).map((ex) => [(ex.def as DbtExercise).path, opts.learnerFile(ex)]));
   return {
     project,
-    where: warehouse.label === 'DuckDB' ? path.join(project, 'warehouse.duckdb') : `database ${postgresWhere(await stack.service('oltp'))}`,
+    where: warehouse.where,
     nodes: outcome.nodes.map(({ name, resource_type, status, failures, message, file }) => {
       const own = file ? byPath.get(file) : undefined;
       // A learner's file that failed: its line, as `lab check` says it.
